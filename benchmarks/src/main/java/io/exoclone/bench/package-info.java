@@ -1,0 +1,2 @@
+/** JMH benchmarks for the engine. */
+package io.exoclone.bench;

@@ -1,0 +1,2 @@
+/** The Flink jobs: {@code AssembleJob} and {@code ReplicateJob}. */
+package io.exoclone.jobs;
