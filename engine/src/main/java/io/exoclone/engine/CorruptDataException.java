@@ -1,6 +1,8 @@
 package io.exoclone.engine;
 
-/** Data on disk does not match its checksum or structure. Names the file, offset and expectation. */
+/**
+ * Data on disk does not match its checksum or structure. Names the file, offset and expectation.
+ */
 public class CorruptDataException extends ExocloneException {
     private final String file;
     private final long offset;

@@ -36,7 +36,16 @@ public record Extent(long lba, int blocks, int segment, long offset, byte[] cont
 
     @Override
     public String toString() {
-        return "Extent[lba=" + lba + ", blocks=" + blocks + ", seg=" + segment + ", off=" + offset
-                + ", hash=" + Hex.encode(contentHash).substring(0, 12) + "]";
+        return "Extent[lba="
+                + lba
+                + ", blocks="
+                + blocks
+                + ", seg="
+                + segment
+                + ", off="
+                + offset
+                + ", hash="
+                + Hex.encode(contentHash).substring(0, 12)
+                + "]";
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * @param ranges changed ranges in ascending block order, adjacent ranges of one kind coalesced
  * @param nodesVisited B-tree nodes read by the walk (both trees)
  */
-public record SnapshotDiff(Snapshot from, Snapshot to, List<ChangedRange> ranges, long nodesVisited) {
+public record SnapshotDiff(
+        Snapshot from, Snapshot to, List<ChangedRange> ranges, long nodesVisited) {
     public SnapshotDiff {
         ranges = List.copyOf(ranges);
     }

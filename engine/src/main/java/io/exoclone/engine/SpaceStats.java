@@ -8,4 +8,5 @@ package io.exoclone.engine;
  * @param shared of {@code allocated}, bytes also mapped by another volume or snapshot
  * @param exclusive of {@code allocated}, bytes only it maps (freed if it is deleted)
  */
-public record SpaceStats(String name, String kind, long logical, long allocated, long shared, long exclusive) {}
+public record SpaceStats(
+        String name, String kind, long logical, long allocated, long shared, long exclusive) {}
