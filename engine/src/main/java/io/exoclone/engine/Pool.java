@@ -1,29 +1,65 @@
 package io.exoclone.engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * A storage pool: a directory holding volumes, snapshots and clones on a copy-on-write B-tree.
  *
- * <p>Layout: {@code superblock} (two alternating checksummed slots), {@code nodes} (B-tree node
- * pages), {@code meta.log} (catalog and reference-count deltas, one record per commit), {@code
+ * <p>Layout: {@code superblock} (two alternating checksummed slots), {@code nodes.dat} (B-tree node
+ * pages), {@code meta-N.log} (catalog and reference-count changes, one record per commit), {@code
  * segments/} (append-only data). A commit writes data, nodes and the log record, fsyncs them, then
  * flips the superblock: after a crash at any point, {@link #open} returns the last committed state.
  *
  * <p>Writes are batched into group commits; {@link #sync()}, {@link #snapshot}, {@link #clone} and
- * {@link #close()} make everything written so far durable. A pool is opened for writing by one
- * process at a time (a lock file); a second open fails with {@link PoolLockedException}.
+ * {@link #close()} make everything written so far durable. A failed commit (for example a full
+ * disk) leaves the pool at its previous commit and discards the writes that were not yet durable.
+ * One process at a time opens a pool (a lock file); a second open fails with {@link
+ * PoolLockedException}.
  *
- * <p>Thread-safe: operations are serialized by one lock.
+ * <p>Thread-safe: operations are serialized by the pool's monitor.
  */
 public final class Pool implements AutoCloseable {
     /** Logical block size of every volume. */
     public static final int BLOCK_SIZE = 4096;
 
-    private Pool() {}
+    /** Largest volume: 1 PiB. */
+    public static final long MAX_VOLUME_SIZE = 1L << 50;
+
+    static final String LOCK = "pool.lock";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final Path dir;
+    private final FileLayer layer;
+    private final PoolOptions options;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private Engine engine;
+    private boolean closed;
+
+    private Pool(Path dir, FileLayer layer, PoolOptions options, FileChannel ch, FileLock lock)
+            throws IOException {
+        this.dir = dir;
+        this.layer = layer;
+        this.options = options;
+        this.lockChannel = ch;
+        this.lock = lock;
+        this.engine = Engine.load(dir, layer, options);
+    }
 
     /** Creates a new, empty pool in {@code dir} (which must not exist or be empty) and opens it. */
     public static Pool create(Path dir) {
@@ -31,40 +67,275 @@ public final class Pool implements AutoCloseable {
     }
 
     public static Pool create(Path dir, PoolOptions options) {
-        throw new UnsupportedOperationException("TODO");
+        return create(dir, options, RealFileLayer.INSTANCE);
     }
 
-    /** Opens an existing pool for writing, recovering the last committed state. */
+    static Pool create(Path dir, PoolOptions options, FileLayer layer) {
+        try {
+            if (Files.exists(dir)) {
+                if (!Files.isDirectory(dir)) {
+                    throw new InvalidArgumentException(
+                            "Cannot create a pool at " + dir + ": it is a file");
+                }
+                try (var s = Files.list(dir)) {
+                    if (s.findAny().isPresent()) {
+                        throw new InvalidArgumentException(
+                                "Cannot create a pool at " + dir + ": the directory is not empty");
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+            Engine.format(dir, layer, options);
+        } catch (IOException e) {
+            throw new ExocloneException("Cannot create a pool at " + dir + ": " + e, e);
+        }
+        return open(dir, options, layer);
+    }
+
+    /** Opens an existing pool, recovering the last committed state. */
     public static Pool open(Path dir) {
         return open(dir, PoolOptions.defaults());
     }
 
     public static Pool open(Path dir, PoolOptions options) {
-        throw new UnsupportedOperationException("TODO");
+        return open(dir, options, RealFileLayer.INSTANCE);
+    }
+
+    static Pool open(Path dir, PoolOptions options, FileLayer layer) {
+        if (!Files.isDirectory(dir) || !Files.exists(dir.resolve(Engine.SUPERBLOCK))) {
+            throw new NotFoundException("No exoclone pool at " + dir);
+        }
+        FileChannel ch = null;
+        try {
+            ch =
+                    FileChannel.open(
+                            dir.resolve(LOCK),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                String holder = Files.readString(dir.resolve(LOCK), StandardCharsets.UTF_8).trim();
+                ch.close();
+                throw new PoolLockedException(
+                        "Pool "
+                                + dir
+                                + " is in use by another process"
+                                + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                                + "; only one process may open a pool at a time");
+            }
+            ch.truncate(0);
+            ch.write(
+                    java.nio.ByteBuffer.wrap(
+                            (ProcessHandle.current().pid() + "\n")
+                                    .getBytes(StandardCharsets.UTF_8)),
+                    0);
+            return new Pool(dir, layer, options, ch, lock);
+        } catch (IOException e) {
+            Engine.closeQuietly(ch);
+            throw new ExocloneException("Cannot open pool " + dir + ": " + e, e);
+        } catch (RuntimeException e) {
+            if (ch != null && ch.isOpen()) {
+                Engine.closeQuietly(ch);
+            }
+            throw e;
+        }
     }
 
     public Path directory() {
-        throw new UnsupportedOperationException("TODO");
+        return dir;
     }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /** An operation on the engine that may do I/O. */
+    private interface Op<T> {
+        T run(Engine e) throws IOException;
+    }
+
+    /**
+     * Runs a mutating operation. Validation errors pass through untouched; any other failure
+     * discards the open transaction by reloading the last committed state from disk.
+     */
+    private synchronized <T> T mutate(Op<T> op) {
+        Engine e = engine();
+        try {
+            return op.run(e);
+        } catch (InvalidArgumentException | NotFoundException ex) {
+            throw ex;
+        } catch (IOException ex) {
+            reload();
+            throw new ExocloneException("I/O error in pool " + dir + ": " + ex, ex);
+        } catch (UncheckedIOException ex) {
+            reload();
+            throw new ExocloneException("I/O error in pool " + dir + ": " + ex.getCause(), ex);
+        } catch (RuntimeException | Error ex) {
+            reload();
+            throw ex;
+        }
+    }
+
+    private synchronized <T> T query(Op<T> op) {
+        try {
+            return op.run(engine());
+        } catch (IOException ex) {
+            throw new ExocloneException("I/O error in pool " + dir + ": " + ex, ex);
+        } catch (UncheckedIOException ex) {
+            throw new ExocloneException("I/O error in pool " + dir + ": " + ex.getCause(), ex);
+        }
+    }
+
+    private Engine engine() {
+        if (closed) {
+            throw new ExocloneException("Pool " + dir + " is closed");
+        }
+        if (engine == null) {
+            throw new ExocloneException(
+                    "Pool " + dir + " could not reload its last commit after an error; reopen it");
+        }
+        return engine;
+    }
+
+    private void reload() {
+        Engine old = engine;
+        engine = null;
+        if (old != null) {
+            old.close();
+        }
+        try {
+            engine = Engine.load(dir, layer, options);
+        } catch (IOException | RuntimeException ex) {
+            engine = null;
+        }
+    }
+
+    private static void checkName(String what, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new InvalidArgumentException(
+                    what
+                            + " '"
+                            + name
+                            + "' is not valid: use 1-128 letters, digits, '.', '_' or '-',"
+                            + " starting with a letter or digit");
+        }
+    }
+
+    Snapshot toSnapshot(PoolState.SnapRec r) {
+        return new Snapshot(
+                r.id(),
+                r.parent(),
+                r.mergeParent(),
+                r.volume(),
+                r.generation(),
+                Instant.ofEpochMilli(r.createdMillis()),
+                r.tag(),
+                r.size(),
+                r.rootHash());
+    }
+
+    // ---------------------------------------------------------------- volumes
 
     /** Creates a thin-provisioned volume of {@code size} bytes (a multiple of the block size). */
     public Volume createVolume(String name, long size) {
-        throw new UnsupportedOperationException("TODO");
+        checkName("Volume name", name);
+        if (size <= 0 || size % BLOCK_SIZE != 0 || size > MAX_VOLUME_SIZE) {
+            throw new InvalidArgumentException(
+                    "Volume size must be a positive multiple of 4096 up to 1 PiB, got " + size);
+        }
+        return mutate(
+                e -> {
+                    if (e.state.volumes.containsKey(name)) {
+                        throw new InvalidArgumentException(
+                                "A volume named '" + name + "' exists already");
+                    }
+                    e.state.putVolume(
+                            new PoolState.VolumeRec(
+                                    name,
+                                    UUID.randomUUID(),
+                                    size,
+                                    0,
+                                    null,
+                                    System.currentTimeMillis()));
+                    e.commit();
+                    return new Volume(this, name);
+                });
     }
 
     /** The named writable volume; {@link NotFoundException} when there is none. */
     public Volume volume(String name) {
-        throw new UnsupportedOperationException("TODO");
+        return query(
+                e -> {
+                    e.volume(name);
+                    return new Volume(this, name);
+                });
     }
 
     public Optional<Volume> findVolume(String name) {
-        throw new UnsupportedOperationException("TODO");
+        return query(
+                e ->
+                        e.state.volumes.containsKey(name)
+                                ? Optional.of(new Volume(this, name))
+                                : Optional.empty());
     }
 
     /** All volumes, ordered by name. */
     public List<Volume> volumes() {
-        throw new UnsupportedOperationException("TODO");
+        return query(
+                e -> {
+                    List<Volume> out = new ArrayList<>();
+                    for (String n : e.state.volumes.keySet()) {
+                        out.add(new Volume(this, n));
+                    }
+                    return out;
+                });
     }
+
+    PoolState.VolumeRec volumeRec(String name) {
+        return query(e -> e.volume(name));
+    }
+
+    void write(String volume, long offset, byte[] data, int from, int length) {
+        if (from < 0 || length < 0 || from + length > data.length) {
+            throw new InvalidArgumentException(
+                    "Buffer slice [" + from + ", " + (from + length) + ") outside " + data.length);
+        }
+        mutate(
+                e -> {
+                    e.write(volume, offset, data, from, length);
+                    return null;
+                });
+    }
+
+    void trim(String volume, long offset, long length) {
+        mutate(
+                e -> {
+                    e.trim(volume, offset, length);
+                    return null;
+                });
+    }
+
+    byte[] readVolume(String volume, long offset, int length) {
+        return query(
+                e -> {
+                    PoolState.VolumeRec v = e.volume(volume);
+                    return e.read(v.root(), v.size(), offset, length);
+                });
+    }
+
+    byte[] volumeRootHash(String volume) {
+        return query(
+                e -> {
+                    PoolState.VolumeRec v = e.volume(volume);
+                    return e.rootHash(v.root(), v.size());
+                });
+    }
+
+    // ---------------------------------------------------------------- snapshots and clones
 
     /**
      * Takes an O(1) snapshot of a volume and makes it durable. Its parent is the volume's previous
@@ -73,12 +344,78 @@ public final class Pool implements AutoCloseable {
      * @param tag optional, unique per volume name; may be null
      */
     public Snapshot snapshot(String volume, String tag) {
-        throw new UnsupportedOperationException("TODO");
+        return snapshot(volume, tag, null);
+    }
+
+    /** A snapshot that records a second parent (a merge commit). */
+    Snapshot snapshot(String volume, String tag, UUID mergeParent) {
+        if (tag != null) {
+            checkName("Tag", tag);
+        }
+        return mutate(
+                e -> {
+                    PoolState.VolumeRec v = e.volume(volume);
+                    if (tag != null) {
+                        for (PoolState.SnapRec s : e.state.snapshots.values()) {
+                            if (tag.equals(s.tag()) && s.volume().equals(volume)) {
+                                throw new InvalidArgumentException(
+                                        "Volume '"
+                                                + volume
+                                                + "' already has a snapshot tagged '"
+                                                + tag
+                                                + "': "
+                                                + s.id());
+                            }
+                        }
+                    }
+                    UUID id = UUID.randomUUID();
+                    if (v.root() != 0) {
+                        e.store.incRef(v.root());
+                    }
+                    PoolState.SnapRec rec =
+                            new PoolState.SnapRec(
+                                    id,
+                                    v.base(),
+                                    mergeParent,
+                                    v.name(),
+                                    v.id(),
+                                    e.state.seq + 1,
+                                    System.currentTimeMillis(),
+                                    tag,
+                                    v.size(),
+                                    v.root(),
+                                    e.rootHash(v.root(), v.size()));
+                    e.state.putSnapshot(rec);
+                    e.state.putVolume(v.withBase(id));
+                    e.commit();
+                    return toSnapshot(rec);
+                });
     }
 
     /** Creates a writable volume that starts as an O(1) copy of a snapshot. */
     public Volume clone(UUID snapshotId, String newName) {
-        throw new UnsupportedOperationException("TODO");
+        checkName("Volume name", newName);
+        return mutate(
+                e -> {
+                    PoolState.SnapRec s = e.snapshot(snapshotId);
+                    if (e.state.volumes.containsKey(newName)) {
+                        throw new InvalidArgumentException(
+                                "A volume named '" + newName + "' exists already");
+                    }
+                    if (s.root() != 0) {
+                        e.store.incRef(s.root());
+                    }
+                    e.state.putVolume(
+                            new PoolState.VolumeRec(
+                                    newName,
+                                    UUID.randomUUID(),
+                                    s.size(),
+                                    s.root(),
+                                    s.id(),
+                                    System.currentTimeMillis()));
+                    e.commit();
+                    return new Volume(this, newName);
+                });
     }
 
     /**
@@ -88,76 +425,226 @@ public final class Pool implements AutoCloseable {
      * @throws InvalidArgumentException when a prefix matches more than one snapshot
      */
     public Snapshot resolveSnapshot(String spec) {
-        throw new UnsupportedOperationException("TODO");
+        if (spec == null || spec.isBlank()) {
+            throw new InvalidArgumentException("Empty snapshot name");
+        }
+        return query(
+                e -> {
+                    int at = spec.indexOf('@');
+                    if (at >= 0) {
+                        String vol = spec.substring(0, at);
+                        String tag = spec.substring(at + 1);
+                        for (PoolState.SnapRec s : e.state.snapshots.values()) {
+                            if (vol.equals(s.volume()) && tag.equals(s.tag())) {
+                                return toSnapshot(s);
+                            }
+                        }
+                        throw new NotFoundException("No snapshot tagged '" + spec + "' in " + dir);
+                    }
+                    String p = spec.toLowerCase(java.util.Locale.ROOT);
+                    List<PoolState.SnapRec> hits = new ArrayList<>();
+                    for (PoolState.SnapRec s : e.state.snapshots.values()) {
+                        if (s.id().toString().startsWith(p)) {
+                            hits.add(s);
+                        }
+                    }
+                    if (hits.isEmpty()) {
+                        throw new NotFoundException("No snapshot matches '" + spec + "' in " + dir);
+                    }
+                    if (hits.size() > 1) {
+                        throw new InvalidArgumentException(
+                                "Snapshot prefix '"
+                                        + spec
+                                        + "' is ambiguous: it matches "
+                                        + hits.size()
+                                        + " snapshots");
+                    }
+                    return toSnapshot(hits.get(0));
+                });
     }
 
     public Optional<Snapshot> findSnapshot(UUID id) {
-        throw new UnsupportedOperationException("TODO");
+        return query(e -> Optional.ofNullable(e.state.snapshots.get(id)).map(this::toSnapshot));
     }
 
     /** All snapshots, oldest first (by generation). */
     public List<Snapshot> snapshots() {
-        throw new UnsupportedOperationException("TODO");
+        return query(
+                e -> {
+                    List<Snapshot> out = new ArrayList<>();
+                    for (PoolState.SnapRec s : e.state.snapshots.values()) {
+                        out.add(toSnapshot(s));
+                    }
+                    out.sort(Comparator.comparingLong(Snapshot::generation));
+                    return out;
+                });
     }
 
-    /** The lineage of a snapshot, newest first: it, its parent, its parent's parent... */
+    /**
+     * The lineage of a snapshot, newest first: it, its parent, its parent's parent... It stops at a
+     * first snapshot or at a parent that is no longer in the pool.
+     */
     public List<Snapshot> lineage(UUID snapshotId) {
-        throw new UnsupportedOperationException("TODO");
+        return query(
+                e -> {
+                    List<Snapshot> out = new ArrayList<>();
+                    PoolState.SnapRec s = e.snapshot(snapshotId);
+                    while (s != null && out.size() <= e.state.snapshots.size()) {
+                        out.add(toSnapshot(s));
+                        s = s.parent() == null ? null : e.state.snapshots.get(s.parent());
+                    }
+                    return out;
+                });
     }
 
     /** Deletes a volume; space nothing else references is freed. */
     public void deleteVolume(String name) {
-        throw new UnsupportedOperationException("TODO");
+        mutate(
+                e -> {
+                    PoolState.VolumeRec v = e.volume(name);
+                    if (v.root() != 0) {
+                        e.store.decRef(v.root());
+                    }
+                    e.state.removeVolume(name);
+                    e.commit();
+                    return null;
+                });
     }
 
     /** Deletes a snapshot; space nothing else references is freed. */
     public void deleteSnapshot(UUID id) {
-        throw new UnsupportedOperationException("TODO");
+        mutate(
+                e -> {
+                    PoolState.SnapRec s = e.snapshot(id);
+                    if (s.root() != 0) {
+                        e.store.decRef(s.root());
+                    }
+                    e.state.removeSnapshot(id);
+                    e.commit();
+                    return null;
+                });
     }
+
+    // ---------------------------------------------------------------- content
 
     /** The changed block ranges from {@code from} to {@code to}, visiting only modified nodes. */
     public SnapshotDiff diff(UUID from, UUID to) {
-        throw new UnsupportedOperationException("TODO");
+        return query(
+                e -> {
+                    PoolState.SnapRec a = e.snapshot(from);
+                    PoolState.SnapRec b = e.snapshot(to);
+                    if (a.size() != b.size()) {
+                        throw new InvalidArgumentException(
+                                "Cannot diff snapshots of different sizes: "
+                                        + a.size()
+                                        + " and "
+                                        + b.size()
+                                        + " bytes");
+                    }
+                    Differ d = new Differ(e.store);
+                    List<SnapshotDiff.ChangedRange> ranges = d.diff(a.root(), b.root());
+                    return new SnapshotDiff(toSnapshot(a), toSnapshot(b), ranges, d.nodesVisited());
+                });
+    }
+
+    /** The changes of a snapshot against an empty volume (for a first exo-clone). */
+    public SnapshotDiff diffFromEmpty(UUID to) {
+        return query(
+                e -> {
+                    PoolState.SnapRec b = e.snapshot(to);
+                    Differ d = new Differ(e.store);
+                    List<SnapshotDiff.ChangedRange> ranges = d.diff(0, b.root());
+                    return new SnapshotDiff(null, toSnapshot(b), ranges, d.nodesVisited());
+                });
     }
 
     /** Reads {@code length} bytes of a snapshot's image; unwritten ranges read as zeros. */
     public byte[] read(UUID snapshotId, long offset, int length) {
-        throw new UnsupportedOperationException("TODO");
+        return query(
+                e -> {
+                    PoolState.SnapRec s = e.snapshot(snapshotId);
+                    return e.read(s.root(), s.size(), offset, length);
+                });
     }
 
     /** The extents of a snapshot intersecting blocks {@code [startBlock, endBlock)}, in order. */
     public List<Extent> extents(UUID snapshotId, long startBlock, long endBlock) {
-        throw new UnsupportedOperationException("TODO");
+        return query(
+                e -> {
+                    PoolState.SnapRec s = e.snapshot(snapshotId);
+                    List<Extent> out = new ArrayList<>();
+                    e.tree.scan(s.root(), startBlock, endBlock, x -> out.add(x.toExtent()));
+                    return out;
+                });
     }
+
+    // ---------------------------------------------------------------- maintenance
 
     /** Space accounting for every volume and snapshot. */
     public PoolStats stat() {
-        throw new UnsupportedOperationException("TODO");
+        return query(e -> new SpaceAccounting(e).run());
     }
 
-    /** Verifies every invariant of the pool. Never modifies it. */
+    /** Verifies every invariant of the pool and re-hashes all data. Never modifies it. */
     public CheckReport check() {
-        throw new UnsupportedOperationException("TODO");
+        return check(true);
+    }
+
+    /** Verifies every invariant; {@code verifyData} also re-hashes every extent's bytes. */
+    public CheckReport check(boolean verifyData) {
+        return query(e -> new Checker(e, verifyData).run());
     }
 
     /** Makes every write so far durable (a group commit). */
     public void sync() {
-        throw new UnsupportedOperationException("TODO");
+        mutate(
+                e -> {
+                    e.commit();
+                    return null;
+                });
     }
 
     /**
-     * Reclaims space: deletes data segments nothing references and rewrites the live data of
-     * sparsely used segments.
+     * Reclaims space: rewrites the live data of segments less than half used so they can be
+     * deleted. Segments nothing references are deleted at every commit anyway.
      *
-     * @return bytes of segment files reclaimed
+     * @return bytes of segment files reclaimed, net of bytes copied
      */
     public long compact() {
-        throw new UnsupportedOperationException("TODO");
+        return mutate(
+                e -> {
+                    e.commit();
+                    return new Compactor(e).run(0.5);
+                });
+    }
+
+    /** The generation of the last commit. */
+    public long generation() {
+        return query(Engine::generation);
     }
 
     /** Commits pending writes and releases the lock. */
     @Override
-    public void close() {
-        throw new UnsupportedOperationException("TODO");
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (engine != null) {
+                try {
+                    engine.commit();
+                } finally {
+                    engine.close();
+                }
+            }
+        } finally {
+            closed = true;
+            try {
+                lock.release();
+            } catch (IOException e) {
+                // released when the channel closes
+            }
+            Engine.closeQuietly(lockChannel);
+        }
     }
 }

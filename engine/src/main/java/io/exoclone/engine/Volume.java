@@ -4,29 +4,35 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A writable, thin-provisioned block device in a pool. Writes of any size and alignment are
- * allowed; unwritten ranges read as zeros. Writes become durable at the next group commit ({@link
- * Pool#sync()}).
+ * A writable, thin-provisioned block device in a pool: a handle by name. Writes of any size and
+ * alignment are allowed; unwritten ranges read as zeros. Writes become durable at the next group
+ * commit ({@link Pool#sync()}).
  */
 public final class Volume {
-    private Volume() {}
+    private final Pool pool;
+    private final String name;
+
+    Volume(Pool pool, String name) {
+        this.pool = pool;
+        this.name = name;
+    }
 
     public String name() {
-        throw new UnsupportedOperationException("TODO");
+        return name;
     }
 
     public UUID id() {
-        throw new UnsupportedOperationException("TODO");
+        return pool.volumeRec(name).id();
     }
 
     /** Logical size in bytes. */
     public long size() {
-        throw new UnsupportedOperationException("TODO");
+        return pool.volumeRec(name).size();
     }
 
     /** The snapshot the next snapshot of this volume will name as its parent. */
     public Optional<UUID> baseSnapshotId() {
-        throw new UnsupportedOperationException("TODO");
+        return Optional.ofNullable(pool.volumeRec(name).base());
     }
 
     public void write(long offset, byte[] data) {
@@ -34,20 +40,25 @@ public final class Volume {
     }
 
     public void write(long offset, byte[] data, int from, int length) {
-        throw new UnsupportedOperationException("TODO");
+        pool.write(name, offset, data, from, length);
     }
 
     public byte[] read(long offset, int length) {
-        throw new UnsupportedOperationException("TODO");
+        return pool.readVolume(name, offset, length);
     }
 
     /** Discards a range: it reads as zeros afterwards and its space can be freed. */
     public void trim(long offset, long length) {
-        throw new UnsupportedOperationException("TODO");
+        pool.trim(name, offset, length);
     }
 
     /** The Merkle root hash of the volume's current content. */
     public byte[] rootHash() {
-        throw new UnsupportedOperationException("TODO");
+        return pool.volumeRootHash(name);
+    }
+
+    @Override
+    public String toString() {
+        return "Volume{" + name + "}";
     }
 }

@@ -1,0 +1,507 @@
+package io.exoclone.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The open state of a pool and its write path. Not thread-safe: {@link Pool} serializes calls. On a
+ * failed commit the owner discards this object and loads a fresh one from disk.
+ */
+final class Engine {
+    static final int BS = Pool.BLOCK_SIZE;
+
+    /** Longest extent, in blocks: bounds the re-hash cost when a write splits an extent. */
+    static final int MAX_EXTENT_BLOCKS = 16;
+
+    static final String SUPERBLOCK = "superblock";
+    static final String NODES = "nodes.dat";
+    static final String SEGMENTS = "segments";
+    private static final long CHECKPOINT_MIN_BYTES = 8L << 20;
+    private static final byte[] ZERO_BLOCK = new byte[BS];
+
+    final Path dir;
+    final FileLayer layer;
+    final PoolOptions options;
+    final PoolState state;
+    final NodeStore store;
+    final BTree tree;
+    final Segments segments;
+    private final FileLayer.Handle superFile;
+    private FileLayer.Handle log;
+    private long logId;
+    private long logLength;
+    private long lastCheckpointBytes;
+    private long pendingBytes;
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
+    private Engine(
+            Path dir,
+            FileLayer layer,
+            PoolOptions options,
+            PoolState state,
+            FileLayer.Handle superFile,
+            FileLayer.Handle nodesFile,
+            FileLayer.Handle log,
+            long logId,
+            long logLength) {
+        this.dir = dir;
+        this.layer = layer;
+        this.options = options;
+        this.state = state;
+        this.superFile = superFile;
+        this.log = log;
+        this.logId = logId;
+        this.logLength = logLength;
+        this.lastCheckpointBytes = logLength;
+        this.store = new NodeStore(nodesFile, dir.resolve(NODES).toString(), state);
+        this.tree = new BTree(store, state);
+        this.segments = new Segments(dir.resolve(SEGMENTS), layer, state, options.segmentSize());
+    }
+
+    /** Writes the files of an empty pool. */
+    static void format(Path dir, FileLayer layer, PoolOptions options) throws IOException {
+        layer.createDirectories(dir.resolve(SEGMENTS));
+        PoolState s = new PoolState();
+        s.currentSegment = 1;
+        s.segments.put(1, 0L);
+        s.nextPageId = 1; // page 0 is never used: a root of 0 means an empty tree
+        layer.open(dir.resolve(SEGMENTS).resolve(Segments.fileName(1)), true).close();
+        try (FileLayer.Handle nodes = layer.open(dir.resolve(NODES), true)) {
+            if (options.fsync()) {
+                nodes.force();
+            }
+        }
+        ByteBuffer rec = MetaLog.encode(s, 0, true);
+        long len = rec.remaining();
+        try (FileLayer.Handle log = layer.open(dir.resolve(MetaLog.fileName(1)), true)) {
+            log.write(rec, 0);
+            if (options.fsync()) {
+                log.force();
+            }
+        }
+        try (FileLayer.Handle sb = layer.open(dir.resolve(SUPERBLOCK), true)) {
+            new Superblock(0, 1, 1, len, 1, 0).write(sb, options.fsync());
+            // Slot 1 stays zero (invalid) until the first commit.
+            sb.write(ByteBuffer.allocate(Superblock.SLOT_SIZE), Superblock.SLOT_SIZE);
+            if (options.fsync()) {
+                sb.force();
+            }
+        }
+        if (options.fsync()) {
+            layer.syncDirectory(dir.resolve(SEGMENTS));
+            layer.syncDirectory(dir);
+        }
+    }
+
+    /** Loads the last committed state, cutting off anything a crash left past it. */
+    static Engine load(Path dir, FileLayer layer, PoolOptions options) throws IOException {
+        if (!layer.exists(dir.resolve(SUPERBLOCK))) {
+            throw new NotFoundException("No exoclone pool at " + dir + " (no superblock file)");
+        }
+        FileLayer.Handle superFile = layer.open(dir.resolve(SUPERBLOCK), false);
+        FileLayer.Handle nodes = null;
+        FileLayer.Handle log = null;
+        try {
+            Superblock sb = Superblock.readNewest(superFile, dir.resolve(SUPERBLOCK).toString());
+            PoolState state = new PoolState();
+            Path logPath = dir.resolve(MetaLog.fileName(sb.logId()));
+            if (!layer.exists(logPath)) {
+                throw new CorruptDataException(logPath.toString(), 0, "the metadata log to exist");
+            }
+            log = layer.open(logPath, false);
+            MetaLog.replay(log, logPath.toString(), sb.logLength(), state);
+            if (state.seq != sb.seq()) {
+                throw new CorruptDataException(
+                        logPath.toString(),
+                        sb.logLength(),
+                        "last record of commit " + sb.seq() + ", found " + state.seq);
+            }
+            nodes = layer.open(dir.resolve(NODES), false);
+            Engine e =
+                    new Engine(
+                            dir,
+                            layer,
+                            options,
+                            state,
+                            superFile,
+                            nodes,
+                            log,
+                            sb.logId(),
+                            sb.logLength());
+            e.recoverTails(sb);
+            return e;
+        } catch (IOException | RuntimeException ex) {
+            closeQuietly(superFile);
+            closeQuietly(nodes);
+            closeQuietly(log);
+            throw ex;
+        }
+    }
+
+    private void recoverTails(Superblock sb) throws IOException {
+        if (log.size() > logLength) {
+            log.truncate(logLength);
+        }
+        for (var seg : state.segments.entrySet()) {
+            if (seg.getKey() == state.currentSegment) {
+                segments.truncateTo(seg.getKey(), seg.getValue());
+            }
+        }
+        // Files a crashed transaction started but never committed.
+        for (Path p : layer.list(dir.resolve(SEGMENTS))) {
+            String n = p.getFileName().toString();
+            if (n.startsWith("seg-") && n.endsWith(".dat")) {
+                int id = Integer.parseInt(n.substring(4, n.length() - 4));
+                if (!state.segments.containsKey(id)) {
+                    layer.delete(p);
+                }
+            }
+        }
+        for (Path p : layer.list(dir)) {
+            String n = p.getFileName().toString();
+            if (n.startsWith("meta-") && !n.equals(MetaLog.fileName(logId))) {
+                layer.delete(p);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- catalog helpers
+
+    PoolState.VolumeRec volume(String name) {
+        PoolState.VolumeRec v = state.volumes.get(name);
+        if (v == null) {
+            throw new NotFoundException("No volume named '" + name + "' in pool " + dir);
+        }
+        return v;
+    }
+
+    PoolState.SnapRec snapshot(UUID id) {
+        PoolState.SnapRec s = state.snapshots.get(id);
+        if (s == null) {
+            throw new NotFoundException("No snapshot " + id + " in pool " + dir);
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- write path
+
+    /** Writes bytes at any offset and alignment (read-modify-write of partial edge blocks). */
+    void write(String name, long offset, byte[] data, int from, int length) throws IOException {
+        PoolState.VolumeRec v = volume(name);
+        checkRange(v, offset, length);
+        if (length == 0) {
+            return;
+        }
+        long b0 = offset / BS;
+        long b1 = (offset + length + BS - 1) / BS;
+        int nblocks = Math.toIntExact(b1 - b0);
+        if (offset % BS == 0 && length % BS == 0) {
+            writeBlocks(v, b0, data, from, nblocks);
+            return;
+        }
+        byte[] buf = new byte[nblocks * BS];
+        if (offset % BS != 0) {
+            readInto(v.root(), b0 * BS, buf, 0, BS);
+        }
+        if ((offset + length) % BS != 0 && (nblocks > 1 || offset % BS == 0)) {
+            readInto(v.root(), (b1 - 1) * BS, buf, (nblocks - 1) * BS, BS);
+        }
+        System.arraycopy(data, from, buf, (int) (offset - b0 * BS), length);
+        writeBlocks(v, b0, buf, 0, nblocks);
+    }
+
+    private void writeBlocks(PoolState.VolumeRec v, long startBlock, byte[] buf, int off, int n)
+            throws IOException {
+        long root = punch(v.root(), startBlock, startBlock + n);
+        int i = 0;
+        while (i < n) {
+            if (isZero(buf, off + i * BS)) {
+                i++;
+                continue;
+            }
+            int j = i + 1;
+            while (j < n && j - i < MAX_EXTENT_BLOCKS && !isZero(buf, off + j * BS)) {
+                j++;
+            }
+            int k = j - i;
+            int pos = off + i * BS;
+            byte[] hash = Hashing.sha256(buf, pos, k * BS);
+            long key = segments.append(ByteBuffer.wrap(buf, pos, k * BS));
+            state.createAlloc(key, k);
+            int seg = LeafEntry.allocSegment(key);
+            long start = LeafEntry.allocStart(key);
+            LeafEntry e = new LeafEntry(startBlock + i, k, seg, start, start, hash);
+            root = tree.replace(root, -1, List.of(e));
+            i = j;
+        }
+        state.putVolume(v.withRoot(root));
+        pendingBytes += (long) n * BS;
+        maybeGroupCommit();
+    }
+
+    /** Discards a range; partial edge blocks are zeroed instead. */
+    void trim(String name, long offset, long length) throws IOException {
+        PoolState.VolumeRec v = volume(name);
+        checkRange(v, offset, length);
+        long end = offset + length;
+        long b0 = (offset + BS - 1) / BS;
+        long b1 = end / BS;
+        if (offset % BS != 0) {
+            int n = (int) Math.min(length, BS - offset % BS);
+            write(name, offset, new byte[n], 0, n);
+        }
+        if (end % BS != 0 && end / BS >= b0) {
+            int n = (int) (end % BS);
+            write(name, end - n, new byte[n], 0, n);
+        }
+        if (b1 > b0) {
+            v = volume(name);
+            state.putVolume(v.withRoot(punch(v.root(), b0, b1)));
+            pendingBytes += BS;
+            maybeGroupCommit();
+        }
+    }
+
+    /** Unmaps blocks {@code [s, e)}, keeping the parts of extents outside it. */
+    long punch(long root, long s, long e) throws IOException {
+        for (LeafEntry ov : tree.entries(root, s, e)) {
+            List<LeafEntry> pieces = new ArrayList<>(2);
+            if (ov.lba() < s) {
+                pieces.add(piece(ov, ov.lba(), s));
+            }
+            if (ov.end() > e) {
+                pieces.add(piece(ov, e, ov.end()));
+            }
+            root = tree.replace(root, ov.lba(), pieces);
+        }
+        return root;
+    }
+
+    /** The part {@code [a, b)} of an extent, with its content re-hashed. */
+    LeafEntry piece(LeafEntry e, long a, long b) throws IOException {
+        int k = Math.toIntExact(b - a);
+        ByteBuffer data = ByteBuffer.allocate(k * BS);
+        segments.read(e.segment(), e.physical(a), data);
+        data.flip();
+        return new LeafEntry(
+                a, k, e.segment(), e.physical(a), e.allocBlock(), Hashing.sha256(data));
+    }
+
+    private static boolean isZero(byte[] buf, int pos) {
+        return Arrays.mismatch(buf, pos, pos + BS, ZERO_BLOCK, 0, BS) < 0;
+    }
+
+    private void checkRange(PoolState.VolumeRec v, long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > v.size() || offset + length < 0) {
+            throw new InvalidArgumentException(
+                    String.format(
+                            "Range [%d, %d) is outside volume '%s' of %d bytes",
+                            offset, offset + length, v.name(), v.size()));
+        }
+    }
+
+    private void maybeGroupCommit() {
+        if (pendingBytes >= options.groupCommitBytes() || store.dirtyCount() > 16_384) {
+            commit();
+        }
+    }
+
+    // ---------------------------------------------------------------- read path
+
+    /** Reads {@code len} bytes of the image under {@code root} into {@code out}. */
+    void readInto(long root, long offset, byte[] out, int outOff, int len) throws IOException {
+        Arrays.fill(out, outOff, outOff + len, (byte) 0);
+        if (len == 0) {
+            return;
+        }
+        long b0 = offset / BS;
+        long b1 = (offset + len + BS - 1) / BS;
+        for (LeafEntry e : tree.entries(root, b0, b1)) {
+            long from = Math.max(e.lba() * BS, offset);
+            long to = Math.min(e.end() * BS, offset + len);
+            long segPos = e.dataBlock() * BS + (from - e.lba() * BS);
+            ByteBuffer dst =
+                    ByteBuffer.wrap(out, outOff + (int) (from - offset), (int) (to - from));
+            segments.readBytes(e.segment(), segPos, dst);
+        }
+    }
+
+    byte[] read(long root, long size, long offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new InvalidArgumentException(
+                    String.format(
+                            "Read [%d, %d) is outside an image of %d bytes",
+                            offset, offset + (long) length, size));
+        }
+        byte[] out = new byte[length];
+        try {
+            readInto(root, offset, out, 0, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    byte[] rootHash(long root, long size) {
+        return Hashing.rootHash(size, tree.sum(root));
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    boolean hasPending() {
+        return state.hasChanges() || store.hasDirty();
+    }
+
+    /** Runs after the next successful commit (for example deleting a file nothing names). */
+    void afterCommit(Runnable r) {
+        afterCommit.add(r);
+    }
+
+    /**
+     * Makes the open transaction durable: write nodes, fsync data, nodes and the log record, then
+     * flip the superblock. Throws, leaving the on-disk pool at its previous commit, when any step
+     * before the flip fails; throws {@link CommitStateUnknownException} when the flip itself fails.
+     */
+    void commit() {
+        if (!hasPending()) {
+            return;
+        }
+        long seq = state.seq + 1;
+        List<Integer> deadSegments = collectDeadSegments();
+        boolean checkpoint = logLength > Math.max(CHECKPOINT_MIN_BYTES, 4 * lastCheckpointBytes);
+        long newLogId = logId;
+        long newLogLength;
+        FileLayer.Handle target = log;
+        boolean fsync = options.fsync();
+        try {
+            store.writeDirty();
+            segments.syncTouched(fsync);
+            if (fsync) {
+                store.force();
+            }
+            if (checkpoint) {
+                newLogId = logId + 1;
+                target = layer.open(dir.resolve(MetaLog.fileName(newLogId)), true);
+                target.truncate(0);
+                ByteBuffer rec = MetaLog.encode(state, seq, true);
+                newLogLength = rec.remaining();
+                target.write(rec, 0);
+            } else {
+                ByteBuffer rec = MetaLog.encode(state, seq, false);
+                newLogLength = logLength + rec.remaining();
+                target.write(rec, logLength);
+            }
+            if (fsync) {
+                target.force();
+                if (checkpoint) {
+                    layer.syncDirectory(dir);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (target != log) {
+                closeQuietly(target);
+            }
+            throw new ExocloneException(
+                    "Commit "
+                            + seq
+                            + " failed before it became durable; the pool keeps commit "
+                            + state.seq
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        Superblock sb =
+                new Superblock(
+                        seq,
+                        state.nextPageId,
+                        newLogId,
+                        newLogLength,
+                        state.currentSegment,
+                        state.segments.get(state.currentSegment));
+        try {
+            sb.write(superFile, fsync);
+        } catch (IOException | RuntimeException e) {
+            throw new CommitStateUnknownException(
+                    "Writing the superblock of commit "
+                            + seq
+                            + " failed; reopen the pool to learn"
+                            + " whether it is durable: "
+                            + e.getMessage(),
+                    e);
+        }
+        // Durable. Everything below is bookkeeping of a committed state.
+        state.seq = seq;
+        state.clearChanges();
+        store.afterCommit();
+        pendingBytes = 0;
+        if (checkpoint) {
+            long oldId = logId;
+            closeQuietly(log);
+            log = target;
+            logId = newLogId;
+            lastCheckpointBytes = newLogLength;
+            deleteQuietly(dir.resolve(MetaLog.fileName(oldId)));
+        }
+        logLength = newLogLength;
+        for (int seg : deadSegments) {
+            try {
+                segments.delete(seg);
+            } catch (IOException e) {
+                // An orphan segment file is removed at the next open.
+            }
+        }
+        List<Runnable> hooks = new ArrayList<>(afterCommit);
+        afterCommit.clear();
+        hooks.forEach(Runnable::run);
+    }
+
+    private List<Integer> collectDeadSegments() {
+        List<Integer> dead = new ArrayList<>();
+        for (int seg : new ArrayList<>(state.segments.keySet())) {
+            if (seg != state.currentSegment && state.segmentLive.getOrDefault(seg, 0L) <= 0) {
+                state.removeSegment(seg);
+                dead.add(seg);
+            }
+        }
+        return dead;
+    }
+
+    long generation() {
+        return state.seq;
+    }
+
+    void close() {
+        closeQuietly(superFile);
+        closeQuietly(log);
+        try {
+            store.close();
+            segments.close();
+        } catch (IOException e) {
+            // closing read/write handles after a commit loses nothing
+        }
+    }
+
+    private void deleteQuietly(Path p) {
+        try {
+            layer.delete(p);
+        } catch (IOException e) {
+            // removed at the next open
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // nothing to do
+            }
+        }
+    }
+}

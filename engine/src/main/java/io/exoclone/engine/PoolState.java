@@ -1,0 +1,192 @@
+package io.exoclone.engine;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Everything about a pool that is not a B-tree page: the catalog of volumes and snapshots, the
+ * reference counts of node pages and data allocations, and the data segments. Persisted as one
+ * {@link MetaLog} record per commit holding what changed; mutators note what they touch.
+ */
+final class PoolState {
+    /**
+     * A writable volume: its current root page and the snapshot its next snapshot descends from.
+     */
+    record VolumeRec(String name, UUID id, long size, long root, UUID base, long createdMillis) {
+        VolumeRec withRoot(long newRoot) {
+            return new VolumeRec(name, id, size, newRoot, base, createdMillis);
+        }
+
+        VolumeRec withBase(UUID newBase) {
+            return new VolumeRec(name, id, size, root, newBase, createdMillis);
+        }
+    }
+
+    /** A snapshot: an immutable root. */
+    record SnapRec(
+            UUID id,
+            UUID parent,
+            UUID mergeParent,
+            String volume,
+            UUID volumeId,
+            long generation,
+            long createdMillis,
+            String tag,
+            long size,
+            long root,
+            byte[] rootHash) {}
+
+    /** A data allocation: {@code blocks} blocks, referenced by {@code refs} leaf entries. */
+    record AllocRec(int blocks, int refs) {}
+
+    long seq;
+    long nextPageId;
+    int currentSegment;
+    final Map<String, VolumeRec> volumes = new TreeMap<>();
+    final Map<UUID, SnapRec> snapshots = new LinkedHashMap<>();
+    final Map<Long, Integer> pageRefs = new HashMap<>();
+    final Map<Long, AllocRec> allocs = new HashMap<>();
+
+    /** Segment id to its length in bytes (committed plus appended by the open transaction). */
+    final Map<Integer, Long> segments = new TreeMap<>();
+
+    /** Segment id to live blocks (sum of its allocations), derived. */
+    final Map<Integer, Long> segmentLive = new HashMap<>();
+
+    final Set<String> dirtyVolumes = new HashSet<>();
+    final Set<UUID> dirtySnapshots = new HashSet<>();
+    final Set<Long> dirtyPages = new HashSet<>();
+    final Set<Long> dirtyAllocs = new HashSet<>();
+    final Set<Integer> dirtySegments = new HashSet<>();
+
+    boolean hasChanges() {
+        return !(dirtyVolumes.isEmpty()
+                && dirtySnapshots.isEmpty()
+                && dirtyPages.isEmpty()
+                && dirtyAllocs.isEmpty()
+                && dirtySegments.isEmpty());
+    }
+
+    void clearChanges() {
+        dirtyVolumes.clear();
+        dirtySnapshots.clear();
+        dirtyPages.clear();
+        dirtyAllocs.clear();
+        dirtySegments.clear();
+    }
+
+    void putVolume(VolumeRec v) {
+        volumes.put(v.name(), v);
+        dirtyVolumes.add(v.name());
+    }
+
+    void removeVolume(String name) {
+        volumes.remove(name);
+        dirtyVolumes.add(name);
+    }
+
+    void putSnapshot(SnapRec s) {
+        snapshots.put(s.id(), s);
+        dirtySnapshots.add(s.id());
+    }
+
+    void removeSnapshot(UUID id) {
+        snapshots.remove(id);
+        dirtySnapshots.add(id);
+    }
+
+    int pageRefs(long page) {
+        return pageRefs.getOrDefault(page, 0);
+    }
+
+    void setPageRefs(long page, int refs) {
+        if (refs < 0) {
+            throw new IllegalStateException("Negative reference count for page " + page);
+        }
+        if (refs == 0) {
+            pageRefs.remove(page);
+        } else {
+            pageRefs.put(page, refs);
+        }
+        dirtyPages.add(page);
+    }
+
+    /**
+     * Registers a fresh allocation with no references yet; the leaf insert that follows adds one.
+     */
+    void createAlloc(long key, int blocks) {
+        if (allocs.containsKey(key)) {
+            throw new IllegalStateException("Allocation " + key + " exists already");
+        }
+        allocs.put(key, new AllocRec(blocks, 0));
+        segmentLive.merge(LeafEntry.allocSegment(key), (long) blocks, Long::sum);
+        dirtyAllocs.add(key);
+    }
+
+    void incAlloc(long key) {
+        AllocRec a = allocs.get(key);
+        if (a == null) {
+            throw new IllegalStateException(
+                    "Referencing unknown allocation "
+                            + LeafEntry.allocSegment(key)
+                            + ":"
+                            + LeafEntry.allocStart(key));
+        }
+        allocs.put(key, new AllocRec(a.blocks(), a.refs() + 1));
+        dirtyAllocs.add(key);
+    }
+
+    /** Decrements an allocation; returns true when it was freed. */
+    boolean decAlloc(long key) {
+        AllocRec a = allocs.get(key);
+        if (a == null) {
+            throw new IllegalStateException(
+                    "Dereferencing unknown allocation "
+                            + LeafEntry.allocSegment(key)
+                            + ":"
+                            + LeafEntry.allocStart(key));
+        }
+        dirtyAllocs.add(key);
+        if (a.refs() <= 1) {
+            allocs.remove(key);
+            segmentLive.merge(LeafEntry.allocSegment(key), (long) -a.blocks(), Long::sum);
+            return true;
+        }
+        allocs.put(key, new AllocRec(a.blocks(), a.refs() - 1));
+        return false;
+    }
+
+    /** Moves an allocation (and all its references) to a new place. */
+    void moveAlloc(long oldKey, long newKey) {
+        AllocRec a = allocs.remove(oldKey);
+        segmentLive.merge(LeafEntry.allocSegment(oldKey), (long) -a.blocks(), Long::sum);
+        allocs.put(newKey, a);
+        segmentLive.merge(LeafEntry.allocSegment(newKey), (long) a.blocks(), Long::sum);
+        dirtyAllocs.add(oldKey);
+        dirtyAllocs.add(newKey);
+    }
+
+    void setSegmentLength(int segment, long length) {
+        segments.put(segment, length);
+        dirtySegments.add(segment);
+    }
+
+    void removeSegment(int segment) {
+        segments.remove(segment);
+        segmentLive.remove(segment);
+        dirtySegments.add(segment);
+    }
+
+    void recomputeSegmentLive() {
+        segmentLive.clear();
+        for (Map.Entry<Long, AllocRec> e : allocs.entrySet()) {
+            segmentLive.merge(
+                    LeafEntry.allocSegment(e.getKey()), (long) e.getValue().blocks(), Long::sum);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.exoclone.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The file layer of production: {@link FileChannel}s. */
+final class RealFileLayer implements FileLayer {
+    static final RealFileLayer INSTANCE = new RealFileLayer();
+
+    @Override
+    public Handle open(Path path, boolean create) throws IOException {
+        FileChannel ch =
+                create
+                        ? FileChannel.open(
+                                path,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.READ,
+                                StandardOpenOption.WRITE)
+                        : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new ChannelHandle(ch);
+    }
+
+    @Override
+    public boolean exists(Path path) {
+        return Files.exists(path);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+        Files.deleteIfExists(path);
+    }
+
+    @Override
+    public void createDirectories(Path path) throws IOException {
+        Files.createDirectories(path);
+    }
+
+    @Override
+    public List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return new ArrayList<>(s.sorted().toList());
+        }
+    }
+
+    @Override
+    public void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open directories; their metadata is journaled anyway.
+        }
+    }
+
+    static final class ChannelHandle implements Handle {
+        private final FileChannel ch;
+
+        ChannelHandle(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        FileChannel channel() {
+            return ch;
+        }
+
+        @Override
+        public void write(ByteBuffer src, long position) throws IOException {
+            long pos = position;
+            while (src.hasRemaining()) {
+                pos += ch.write(src, pos);
+            }
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            int total = 0;
+            while (dst.hasRemaining()) {
+                int n = ch.read(dst, position + total);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+            return total;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return ch.size();
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+            ch.truncate(size);
+        }
+
+        @Override
+        public void force() throws IOException {
+            ch.force(false);
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+}

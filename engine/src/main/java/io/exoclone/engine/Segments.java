@@ -1,0 +1,158 @@
+package io.exoclone.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Append-only data segment files ({@code segments/seg-NNNNNNNN.dat}). New data always goes to the
+ * end of the current segment; a full segment is closed and the next one started. Space is reclaimed
+ * by deleting segments nothing references (after compaction moved their live data).
+ */
+final class Segments {
+    private final Path dir;
+    private final FileLayer layer;
+    private final PoolState state;
+    private final long segmentSize;
+    private final Map<Integer, FileLayer.Handle> handles = new HashMap<>();
+    private final Set<Integer> touched = new HashSet<>();
+
+    Segments(Path dir, FileLayer layer, PoolState state, long segmentSize) {
+        this.dir = dir;
+        this.layer = layer;
+        this.state = state;
+        this.segmentSize = segmentSize;
+    }
+
+    static String fileName(int segment) {
+        return String.format("seg-%08d.dat", segment);
+    }
+
+    Path path(int segment) {
+        return dir.resolve(fileName(segment));
+    }
+
+    FileLayer.Handle handle(int segment) throws IOException {
+        FileLayer.Handle h = handles.get(segment);
+        if (h == null) {
+            if (!state.segments.containsKey(segment)) {
+                throw new CorruptDataException(
+                        path(segment).toString(),
+                        0,
+                        "segment " + segment + " to exist in the pool");
+            }
+            h = layer.open(path(segment), segment == state.currentSegment);
+            handles.put(segment, h);
+        }
+        return h;
+    }
+
+    /**
+     * Appends {@code blocks * 4096} bytes to the current segment (starting a new one when it would
+     * not fit) and returns the packed allocation key of the first block.
+     */
+    long append(ByteBuffer data) throws IOException {
+        int len = data.remaining();
+        long cur = state.segments.get(state.currentSegment);
+        if (cur > 0 && cur + len > segmentSize) {
+            state.currentSegment++;
+            state.setSegmentLength(state.currentSegment, 0L);
+            cur = 0;
+        }
+        int seg = state.currentSegment;
+        handle(seg).write(data, cur);
+        touched.add(seg);
+        state.setSegmentLength(seg, cur + len);
+        return LeafEntry.allocKey(seg, cur / Pool.BLOCK_SIZE);
+    }
+
+    void read(int segment, long block, ByteBuffer dst) throws IOException {
+        Long len = state.segments.get(segment);
+        long pos = block * Pool.BLOCK_SIZE;
+        if (len == null || pos + dst.remaining() > len) {
+            throw new CorruptDataException(
+                    path(segment).toString(),
+                    pos,
+                    dst.remaining() + " bytes inside the segment's committed length " + len);
+        }
+        int want = dst.remaining();
+        int got = handle(segment).read(dst, pos);
+        if (got != want) {
+            throw new CorruptDataException(
+                    path(segment).toString(), pos, want + " bytes, the file ended after " + got);
+        }
+    }
+
+    /** Reads bytes at a byte position of a segment. */
+    void readBytes(int segment, long pos, ByteBuffer dst) throws IOException {
+        Long len = state.segments.get(segment);
+        if (len == null || pos + dst.remaining() > len) {
+            throw new CorruptDataException(
+                    path(segment).toString(),
+                    pos,
+                    dst.remaining() + " bytes inside the segment's length " + len);
+        }
+        int want = dst.remaining();
+        int got = handle(segment).read(dst, pos);
+        if (got != want) {
+            throw new CorruptDataException(
+                    path(segment).toString(), pos, want + " bytes, the file ended after " + got);
+        }
+    }
+
+    /** fsyncs every segment written since the last commit. */
+    void syncTouched(boolean fsync) throws IOException {
+        if (fsync) {
+            for (int seg : touched) {
+                handle(seg).force();
+            }
+        }
+        touched.clear();
+    }
+
+    /** Cuts a segment back to its committed length (after a crash left a torn tail). */
+    void truncateTo(int segment, long length) throws IOException {
+        if (!layer.exists(path(segment))) {
+            if (length == 0) {
+                layer.open(path(segment), true).close();
+                return;
+            }
+            throw new CorruptDataException(
+                    path(segment).toString(), 0, "a segment file of " + length + " bytes");
+        }
+        FileLayer.Handle h = handle(segment);
+        long size = h.size();
+        if (size < length) {
+            throw new CorruptDataException(
+                    path(segment).toString(),
+                    size,
+                    length + " committed bytes, the file has only " + size);
+        }
+        if (size > length) {
+            h.truncate(length);
+        }
+    }
+
+    void delete(int segment) throws IOException {
+        FileLayer.Handle h = handles.remove(segment);
+        if (h != null) {
+            h.close();
+        }
+        layer.delete(path(segment));
+    }
+
+    long fileSize(int segment) throws IOException {
+        return layer.exists(path(segment)) ? handle(segment).size() : -1;
+    }
+
+    void close() throws IOException {
+        for (FileLayer.Handle h : handles.values()) {
+            h.close();
+        }
+        handles.clear();
+    }
+}
