@@ -206,6 +206,19 @@ class EventCodecTest {
                 .hasMessage("Writer schemas name no event type: io.exoclone.schemas.Gone");
     }
 
+    @Test
+    void loadsKeptSchemaResources() {
+        List<Schema> schemas = EventCodec.loadSchemas(List.of("/golden/v1/NodeChange.avsc"));
+
+        assertThat(schemas)
+                .singleElement()
+                .extracting(Schema::getFullName)
+                .isEqualTo("io.exoclone.schemas.NodeChange");
+        assertThatThrownBy(() -> EventCodec.loadSchemas(List.of("history/v0/Nope.avsc")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Missing schema resource history/v0/Nope.avsc");
+    }
+
     private static Schema olderReplicaStatus() {
         Schema current = ReplicaStatus.getClassSchema();
         List<Schema.Field> fields = new ArrayList<>();
