@@ -118,7 +118,12 @@ final class MetaLog {
                 throw new CorruptDataException(name, pos, "a record frame of 8 bytes");
             }
             ByteBuffer frame = ByteBuffer.allocate(FRAME).order(ByteOrder.LITTLE_ENDIAN);
-            file.read(frame, pos);
+            if (file.read(frame, pos) != FRAME) {
+                throw new CorruptDataException(
+                        name,
+                        pos,
+                        "a record frame; the log ends before its committed length " + length);
+            }
             frame.flip();
             int len = frame.getInt();
             int crc = frame.getInt();
