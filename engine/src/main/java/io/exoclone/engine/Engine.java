@@ -40,6 +40,10 @@ final class Engine {
     private long pendingBytes;
     private final List<Runnable> afterCommit = new ArrayList<>();
 
+    /** Extents written per volume since its last snapshot, indexed when it is taken. */
+    final java.util.Map<String, java.util.Map<PoolState.HashKey, long[]>> pendingIndex =
+            new java.util.HashMap<>();
+
     private Engine(
             Path dir,
             FileLayer layer,
@@ -238,6 +242,9 @@ final class Engine {
             long start = LeafEntry.allocStart(key);
             LeafEntry e = new LeafEntry(startBlock + i, k, seg, start, start, hash);
             root = tree.replace(root, -1, List.of(e));
+            pendingIndex
+                    .computeIfAbsent(v.name(), x -> new java.util.HashMap<>())
+                    .putIfAbsent(PoolState.HashKey.of(hash), new long[] {e.lba(), k});
             i = j;
         }
         state.putVolume(v.withRoot(root));

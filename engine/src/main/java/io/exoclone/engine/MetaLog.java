@@ -96,6 +96,19 @@ final class MetaLog {
                 out.writeInt(seg);
                 out.writeLong(len == null ? -1 : len);
             }
+            var index = full ? s.contentIndex.keySet() : s.dirtyIndex;
+            out.writeInt(index.size());
+            for (PoolState.HashKey k : index) {
+                PoolState.IndexEntry e = s.contentIndex.get(k);
+                out.writeLong(k.hi());
+                out.writeLong(k.lo());
+                out.writeBoolean(e != null);
+                if (e != null) {
+                    writeUuid(out, e.snapshot());
+                    out.writeLong(e.lba());
+                    out.writeInt(e.blocks());
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -165,6 +178,7 @@ final class MetaLog {
             s.pageRefs.clear();
             s.allocs.clear();
             s.segments.clear();
+            s.contentIndex.clear();
         }
         s.nextPageId = in.readLong();
         s.currentSegment = in.readInt();
@@ -238,6 +252,16 @@ final class MetaLog {
                 s.segments.remove(seg);
             } else {
                 s.segments.put(seg, len);
+            }
+        }
+        int ni = in.readInt();
+        for (int i = 0; i < ni; i++) {
+            PoolState.HashKey k = new PoolState.HashKey(in.readLong(), in.readLong());
+            if (in.readBoolean()) {
+                s.contentIndex.put(
+                        k, new PoolState.IndexEntry(readUuid(in), in.readLong(), in.readInt()));
+            } else {
+                s.contentIndex.remove(k);
             }
         }
     }

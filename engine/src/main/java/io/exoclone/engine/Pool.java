@@ -387,9 +387,30 @@ public final class Pool implements AutoCloseable {
                                     e.rootHash(v.root(), v.size()));
                     e.state.putSnapshot(rec);
                     e.state.putVolume(v.withBase(id));
+                    indexPending(e, volume, rec);
                     e.commit();
                     return toSnapshot(rec);
                 });
+    }
+
+    /** Binds the extents written since the last snapshot to the new one in the content index. */
+    private static void indexPending(Engine e, String volume, PoolState.SnapRec rec) {
+        var pending = e.pendingIndex.remove(volume);
+        if (pending == null || rec.root() == 0) {
+            return;
+        }
+        Exchange x = new Exchange(e);
+        for (var p : pending.entrySet()) {
+            if (!e.state.contentIndex.containsKey(p.getKey())) {
+                long lba = p.getValue()[0];
+                int blocks = (int) p.getValue()[1];
+                for (LeafEntry le : e.tree.entries(rec.root(), lba, lba + blocks)) {
+                    if (le.lba() == lba && le.blocks() == blocks) {
+                        x.index(rec.id(), lba, blocks, le.hash());
+                    }
+                }
+            }
+        }
     }
 
     /** Creates a writable volume that starts as an O(1) copy of a snapshot. */
@@ -506,6 +527,7 @@ public final class Pool implements AutoCloseable {
                         e.store.decRef(v.root());
                     }
                     e.state.removeVolume(name);
+                    e.pendingIndex.remove(name);
                     e.commit();
                     return null;
                 });
@@ -520,6 +542,7 @@ public final class Pool implements AutoCloseable {
                         e.store.decRef(s.root());
                     }
                     e.state.removeSnapshot(id);
+                    e.state.unindexSnapshot(id);
                     e.commit();
                     return null;
                 });
@@ -575,6 +598,45 @@ public final class Pool implements AutoCloseable {
                     List<Extent> out = new ArrayList<>();
                     e.tree.scan(s.root(), startBlock, endBlock, x -> out.add(x.toExtent()));
                     return out;
+                });
+    }
+
+    // ---------------------------------------------------------------- exo-clones
+
+    /**
+     * Plans the export of a snapshot as an exo-clone: its change against its parent (or its whole
+     * image when it has none), found by diff, with repeats and content already in the parent's
+     * lineage as dedup references.
+     */
+    public ExportPlan exportPlan(UUID snapshotId) {
+        return query(e -> new Exchange(e).plan(snapshotId, this::toSnapshot));
+    }
+
+    /**
+     * Imports an exo-clone's change as a new snapshot with the exo-clone's UUID, on top of its
+     * parent. Nothing becomes visible unless every range applies and the rebuilt volume has the
+     * request's Merkle root; importing a UUID already present is a no-op that returns it.
+     *
+     * @throws NotFoundException when the parent or a dedup source is missing
+     * @throws CorruptDataException when data does not match its hash or the root differs
+     */
+    public Snapshot importSnapshot(ImportRequest request, java.util.Iterator<ChangeRange> ranges) {
+        return mutate(
+                e -> {
+                    PoolState.SnapRec existing = e.state.snapshots.get(request.id());
+                    if (existing != null) {
+                        return toSnapshot(existing);
+                    }
+                    e.commit(); // apply the import as a transaction of its own
+                    try {
+                        PoolState.SnapRec rec = new Exchange(e).importSnapshot(request, ranges);
+                        e.commit();
+                        return toSnapshot(rec);
+                    } catch (InvalidArgumentException | NotFoundException bad) {
+                        // Validation failed half-way: drop the transaction, keep the pool as is.
+                        reload();
+                        throw bad;
+                    }
                 });
     }
 

@@ -212,6 +212,16 @@ final class FaultyFileLayer implements FileLayer {
     }
 
     @Override
+    public boolean linkOrCopy(Path source, Path target) throws IOException {
+        boolean faulty = step();
+        boolean linked = real.linkOrCopy(source, target);
+        if (faulty) {
+            die();
+        }
+        return linked;
+    }
+
+    @Override
     public void syncDirectory(Path dir) throws IOException {
         boolean faulty = step();
         real.syncDirectory(dir);
