@@ -87,6 +87,73 @@ final class Exchange {
                 d.nodesVisited());
     }
 
+    /** The modified leaves of a snapshot against its parent, for the change feed. */
+    SnapshotChanges changes(
+            UUID snapshotId, java.util.function.Function<PoolState.SnapRec, Snapshot> view)
+            throws IOException {
+        PoolState.SnapRec s = e.snapshot(snapshotId);
+        PoolState.SnapRec parent = null;
+        if (s.parent() != null) {
+            parent = e.state.snapshots.get(s.parent());
+            if (parent == null) {
+                throw new NotFoundException(
+                        "The parent "
+                                + s.parent()
+                                + " of snapshot "
+                                + s.id()
+                                + " is no longer in the pool; its changes cannot be computed");
+            }
+        }
+        Differ d = new Differ(e.store);
+        List<SnapshotDiff.ChangedRange> changed =
+                d.diff(parent == null ? 0 : parent.root(), s.root());
+        List<SnapshotChanges.LeafChange> out = new ArrayList<>();
+        long[] node = {-1, 0};
+        List<ChangeRange> group = new ArrayList<>();
+        java.util.function.BiConsumer<Node, ChangeRange> add =
+                (leaf, r) -> {
+                    long id = leaf == null ? 0 : leaf.pageId;
+                    if (id != node[0] && !group.isEmpty()) {
+                        out.add(new SnapshotChanges.LeafChange(node[0], node[1], group));
+                        group.clear();
+                    }
+                    node[0] = id;
+                    node[1] = leaf == null ? s.generation() : leaf.generation;
+                    group.add(r);
+                };
+        for (SnapshotDiff.ChangedRange r : changed) {
+            if (r.zero()) {
+                add.accept(
+                        e.tree.leafFor(s.root(), r.startBlock()),
+                        new ChangeRange.Zero(r.startBlock(), r.blocks()));
+                continue;
+            }
+            List<Object[]> hits = new ArrayList<>();
+            e.tree.scanLeaves(
+                    s.root(),
+                    r.startBlock(),
+                    r.endBlock(),
+                    (leaf, x) -> hits.add(new Object[] {leaf, x}));
+            for (Object[] h : hits) {
+                LeafEntry x = (LeafEntry) h[1];
+                long a = Math.max(x.lba(), r.startBlock());
+                long b = Math.min(x.end(), r.endBlock());
+                byte[] hash = a == x.lba() && b == x.end() ? x.hash() : e.piece(x, a, b).hash();
+                add.accept((Node) h[0], new ChangeRange.Data(a, b - a, hash, null));
+            }
+        }
+        if (!group.isEmpty()) {
+            out.add(new SnapshotChanges.LeafChange(node[0], node[1], group));
+        }
+        return new SnapshotChanges(
+                view.apply(s),
+                parent == null
+                        ? java.util.Optional.empty()
+                        : java.util.Optional.of(view.apply(parent)),
+                out,
+                d.nodesVisited());
+    }
+
     /** Whether an index entry still names an extent with this content (snapshots are immutable). */
     private boolean holds(PoolState.IndexEntry ix, byte[] hash) {
         PoolState.SnapRec src = e.state.snapshots.get(ix.snapshot());

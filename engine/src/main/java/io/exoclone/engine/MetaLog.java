@@ -109,6 +109,16 @@ final class MetaLog {
                     out.writeInt(e.blocks());
                 }
             }
+            var props = full ? s.properties.keySet() : s.dirtyProperties;
+            out.writeInt(props.size());
+            for (String k : props) {
+                String v = s.properties.get(k);
+                out.writeUTF(k);
+                out.writeBoolean(v != null);
+                if (v != null) {
+                    out.writeUTF(v);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -179,6 +189,7 @@ final class MetaLog {
             s.allocs.clear();
             s.segments.clear();
             s.contentIndex.clear();
+            s.properties.clear();
         }
         s.nextPageId = in.readLong();
         s.currentSegment = in.readInt();
@@ -262,6 +273,15 @@ final class MetaLog {
                         k, new PoolState.IndexEntry(readUuid(in), in.readLong(), in.readInt()));
             } else {
                 s.contentIndex.remove(k);
+            }
+        }
+        int nprops = in.readInt();
+        for (int i = 0; i < nprops; i++) {
+            String k = in.readUTF();
+            if (in.readBoolean()) {
+                s.properties.put(k, in.readUTF());
+            } else {
+                s.properties.remove(k);
             }
         }
     }

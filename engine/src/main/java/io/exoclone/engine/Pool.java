@@ -50,6 +50,8 @@ public final class Pool implements AutoCloseable {
     private final FileLock lock;
     private Engine engine;
     private boolean closed;
+    private final List<ChangeListener> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Pool(Path dir, FileLayer layer, PoolOptions options, FileChannel ch, FileLock lock)
             throws IOException {
@@ -389,7 +391,9 @@ public final class Pool implements AutoCloseable {
                     e.state.putVolume(v.withBase(id));
                     indexPending(e, volume, rec);
                     e.commit();
-                    return toSnapshot(rec);
+                    Snapshot snap = toSnapshot(rec);
+                    notifyListeners(snap);
+                    return snap;
                 });
     }
 
@@ -631,12 +635,61 @@ public final class Pool implements AutoCloseable {
                     try {
                         PoolState.SnapRec rec = new Exchange(e).importSnapshot(request, ranges);
                         e.commit();
-                        return toSnapshot(rec);
+                        Snapshot snap = toSnapshot(rec);
+                        notifyListeners(snap);
+                        return snap;
                     } catch (InvalidArgumentException | NotFoundException bad) {
                         // Validation failed half-way: drop the transaction, keep the pool as is.
                         reload();
                         throw bad;
                     }
+                });
+    }
+
+    /**
+     * The modified leaves of a snapshot against its parent (or of its whole tree when it has none),
+     * with their changed ranges: what the change feed publishes.
+     */
+    public SnapshotChanges changes(UUID snapshotId) {
+        return query(e -> new Exchange(e).changes(snapshotId, this::toSnapshot));
+    }
+
+    /** Registers a listener told about every snapshot after it is durable. */
+    public void addChangeListener(ChangeListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeChangeListener(ChangeListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void notifyListeners(Snapshot s) {
+        for (ChangeListener l : listeners) {
+            try {
+                l.snapshotCommitted(s);
+            } catch (RuntimeException ex) {
+                // A listener's failure must not undo or hide a durable snapshot.
+                System.getLogger(Pool.class.getName())
+                        .log(System.Logger.Level.WARNING, "Change listener failed for " + s, ex);
+            }
+        }
+    }
+
+    /** A durable setting of the pool (for example a consumer's cursor), or empty. */
+    public Optional<String> property(String key) {
+        return query(e -> Optional.ofNullable(e.state.properties.get(key)));
+    }
+
+    /** Sets (or, with null, removes) a durable setting; committed before this returns. */
+    public void setProperty(String key, String value) {
+        if (key == null || key.isEmpty() || key.length() > 256) {
+            throw new InvalidArgumentException("Property key must be 1-256 characters: " + key);
+        }
+        mutate(
+                e -> {
+                    e.state.setProperty(key, value);
+                    e.commit();
+                    return null;
                 });
     }
 

@@ -73,6 +73,11 @@ final class PoolState {
     final Map<HashKey, IndexEntry> contentIndex = new HashMap<>();
 
     final Set<HashKey> dirtyIndex = new HashSet<>();
+
+    /** Small durable key-value settings (for example the change feed's cursor). */
+    final Map<String, String> properties = new TreeMap<>();
+
+    final Set<String> dirtyProperties = new HashSet<>();
     final Set<String> dirtyVolumes = new HashSet<>();
     final Set<UUID> dirtySnapshots = new HashSet<>();
     final Set<Long> dirtyPages = new HashSet<>();
@@ -85,7 +90,8 @@ final class PoolState {
                 && dirtyPages.isEmpty()
                 && dirtyAllocs.isEmpty()
                 && dirtySegments.isEmpty()
-                && dirtyIndex.isEmpty());
+                && dirtyIndex.isEmpty()
+                && dirtyProperties.isEmpty());
     }
 
     void clearChanges() {
@@ -95,6 +101,16 @@ final class PoolState {
         dirtyAllocs.clear();
         dirtySegments.clear();
         dirtyIndex.clear();
+        dirtyProperties.clear();
+    }
+
+    void setProperty(String key, String value) {
+        if (value == null) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
+        }
+        dirtyProperties.add(key);
     }
 
     void putIndex(HashKey key, IndexEntry entry) {
