@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Random aligned 4 KiB writes over a 1 GiB volume that was written in full first (so every write
- * splits an existing extent), with the pool's default group commit (every 16 MiB of writes,
+ * splits an existing extent), with the pool's default group commit (every 64 MiB of writes,
  * fsynced). Reported as operations per second: IOPS including the amortized commits.
  */
 @State(Scope.Thread)
