@@ -168,7 +168,7 @@ public final class Pool implements AutoCloseable {
         Engine e = engine();
         try {
             return op.run(e);
-        } catch (InvalidArgumentException | NotFoundException ex) {
+        } catch (InvalidArgumentException | NotFoundException | MergeConflictException ex) {
             throw ex;
         } catch (IOException ex) {
             reload();
@@ -549,6 +549,48 @@ public final class Pool implements AutoCloseable {
                     e.state.unindexSnapshot(id);
                     e.commit();
                     return null;
+                });
+    }
+
+    // ---------------------------------------------------------------- lineage
+
+    /**
+     * Replays the changes a volume made since its base snapshot onto another snapshot, which
+     * becomes its new base (like {@code git rebase --onto}). Data is shared, not copied.
+     */
+    public MergeResult rebase(String volume, UUID onto) {
+        return mutate(
+                e -> {
+                    Lineage.Outcome o = new Lineage(e).rebase(volume, onto);
+                    e.commit();
+                    return new MergeResult(
+                            Optional.ofNullable(o.ancestor()).map(this::toSnapshot),
+                            o.applied(),
+                            o.conflicts(),
+                            Optional.empty());
+                });
+    }
+
+    /**
+     * Three-way merge of a snapshot into a volume at block-range granularity against their nearest
+     * common ancestor: ranges changed on one side only are taken; ranges changed differently on
+     * both are conflicts, resolved by {@code strategy} ({@link MergeStrategy#FAIL} throws {@link
+     * MergeConflictException} and changes nothing). Ends with a merge commit: a snapshot whose
+     * parents are the volume's base and {@code other}.
+     */
+    public MergeResult merge(String volume, UUID other, MergeStrategy strategy, String tag) {
+        if (tag != null) {
+            checkName("Tag", tag);
+        }
+        return mutate(
+                e -> {
+                    Lineage.Outcome o = new Lineage(e).merge(volume, other, strategy);
+                    Snapshot commit = snapshot(volume, tag, other);
+                    return new MergeResult(
+                            Optional.ofNullable(o.ancestor()).map(this::toSnapshot),
+                            o.applied(),
+                            o.conflicts(),
+                            Optional.of(commit));
                 });
     }
 
