@@ -127,6 +127,10 @@ public final class ExocloneReader implements Closeable {
         return metadata.summary().merkleRoot().clone();
     }
 
+    Summary summary() {
+        return metadata.summary();
+    }
+
     /**
      * The ranges in ascending block order, read block by block from the metadata (never all at
      * once). Each range is checked as it is read: order, volume bounds, payload bounds, dedup
