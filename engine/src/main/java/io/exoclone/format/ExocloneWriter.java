@@ -102,6 +102,9 @@ public final class ExocloneWriter implements AutoCloseable {
             }
         } catch (IOException e) {
             throw failed(e);
+        } catch (RuntimeException | Error e) {
+            fail();
+            throw e;
         }
         append(
                 new ExocloneRange.Data(
@@ -181,7 +184,7 @@ public final class ExocloneWriter implements AutoCloseable {
             return header;
         } catch (IOException e) {
             throw failed(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             fail();
             throw e;
         } finally {
@@ -318,6 +321,9 @@ public final class ExocloneWriter implements AutoCloseable {
             log.append(range);
         } catch (IOException e) {
             throw failed(e);
+        } catch (RuntimeException | Error e) {
+            fail();
+            throw e;
         }
     }
 
@@ -432,6 +438,9 @@ public final class ExocloneWriter implements AutoCloseable {
                 target.abort();
                 throw new ExocloneException(
                         "Cannot write exo-clone " + target.name() + ": " + e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                target.abort();
+                throw e;
             }
         }
 

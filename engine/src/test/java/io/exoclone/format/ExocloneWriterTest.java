@@ -96,6 +96,29 @@ class ExocloneWriterTest {
     }
 
     @Test
+    void anIoFailureEndsTheWriter() {
+        java.io.OutputStream failing =
+                new java.io.OutputStream() {
+                    long written;
+
+                    @Override
+                    public void write(int b) throws IOException {
+                        if (++written > 5000) {
+                            throw new IOException("disk full");
+                        }
+                    }
+                };
+        try (ExocloneWriter w = ExocloneWriter.builder(ID).open(failing)) {
+            assertThatThrownBy(() -> w.addData(0, 200, blocks(200, 1), null))
+                    .isInstanceOf(ExocloneException.class)
+                    .hasMessageContaining("disk full");
+            assertThatThrownBy(() -> w.addZero(500, 1))
+                    .isInstanceOf(ExocloneException.class)
+                    .hasMessageContaining("is failed");
+        }
+    }
+
+    @Test
     void targetsAndOptionsAreChecked() throws IOException {
         Path existing = Files.writeString(dir.resolve("there.exo"), "x");
         assertThatThrownBy(() -> ExocloneWriter.builder(ID).open(existing))
