@@ -49,6 +49,21 @@ final class Reseal {
         return r;
     }
 
+    /** An independent copy to damage. */
+    Reseal copy() {
+        Reseal r = new Reseal();
+        r.header = header.clone();
+        r.payload = payload.clone();
+        r.dedup = dedup.clone();
+        r.metadata = metadata.clone();
+        r.volumeSize = volumeSize;
+        r.trailerMajor = trailerMajor;
+        r.trailerMinor = trailerMinor;
+        r.signatureAlgorithm = signatureAlgorithm;
+        r.signer = signer;
+        return r;
+    }
+
     private static byte[] slice(byte[] all, long offset, long length) {
         return Arrays.copyOfRange(all, (int) offset, (int) (offset + length));
     }
