@@ -160,8 +160,12 @@ public final class ExocloneReader implements Closeable {
             return stored;
         }
         try {
-            return new ExactStream(
-                    new LZ4FrameInputStream(stored, true), stored, range.uncompressedLength(), at);
+            return new FrameStream(
+                    new LZ4FrameInputStream(stored, true),
+                    stored,
+                    range.uncompressedLength(),
+                    file,
+                    at);
         } catch (IOException | RuntimeException e) {
             throw new CorruptDataException(file, at, "an LZ4 frame: " + e.getMessage());
         }
@@ -512,65 +516,6 @@ public final class ExocloneReader implements Closeable {
             }
             sequence.accept(r);
             return r;
-        }
-    }
-
-    /** Decompressed bytes that must number exactly the range's length, with nothing after. */
-    private final class ExactStream extends InputStream {
-        private final InputStream in;
-        private final ChannelStream stored;
-        private final long expected;
-        private final long at;
-        private long left;
-
-        ExactStream(InputStream in, ChannelStream stored, long expected, long at) {
-            this.in = in;
-            this.stored = stored;
-            this.expected = expected;
-            this.at = at;
-            this.left = expected;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (left == 0) {
-                if (decoded(new byte[1], 0, 1) >= 0) {
-                    throw corrupt(at, "an LZ4 frame of " + expected + " bytes, it holds more");
-                }
-                if (stored.remaining() > 0) {
-                    throw corrupt(
-                            at,
-                            "an LZ4 frame filling the stored length, "
-                                    + stored.remaining()
-                                    + " bytes follow it");
-                }
-                return -1;
-            }
-            int n = decoded(b, off, (int) Math.min(len, left));
-            if (n < 0) {
-                throw corrupt(
-                        at,
-                        "an LZ4 frame of " + expected + " bytes, it holds " + (expected - left));
-            }
-            left -= n;
-            return n;
-        }
-
-        private int decoded(byte[] b, int off, int len) {
-            try {
-                return in.read(b, off, len);
-            } catch (IOException | RuntimeException e) {
-                throw corrupt(at, "a valid LZ4 frame: " + e.getMessage());
-            }
         }
     }
 }
