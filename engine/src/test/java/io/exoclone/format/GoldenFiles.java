@@ -18,12 +18,13 @@ import java.util.UUID;
  *
  * <pre>
  * mvn -B -ntp -pl engine -am test-compile
- * java -cp "engine/target/test-classes:engine/target/classes:$(cat cp.txt)" \
+ * java -cp "engine/target/test-classes:engine/target/classes:schemas/target/classes:$(cat cp.txt)" \
  *     io.exoclone.format.GoldenFiles engine/src/test/resources/golden/format-v1
  * </pre>
  *
- * (cp.txt from {@code mvn -pl engine dependency:build-classpath -Dmdep.outputFile=cp.txt}). The
- * signing key {@code test-key} is made on the first run and then reused.
+ * (cp.txt from {@code mvn -pl engine dependency:build-classpath -Dmdep.outputFile=../cp.txt}; the
+ * schemas module's own classes come first, so a stale installed snapshot cannot win). The signing
+ * key {@code test-key} is made on the first run and then reused.
  */
 public final class GoldenFiles {
     static final List<String> NAMES = List.of("raw", "lz4", "signed");
