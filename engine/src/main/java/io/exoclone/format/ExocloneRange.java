@@ -84,8 +84,8 @@ public sealed interface ExocloneRange
     }
 
     /**
-     * Bytes held by another exo-clone (or earlier in this one): {@code length} bytes at {@code
-     * sourceOffset} of the source's uncompressed content space.
+     * Bytes held by another exo-clone (or earlier in this one): {@code length} bytes at byte {@code
+     * sourceOffset} of the volume image that results from the source.
      */
     record Dedup(
             long startBlock,

@@ -69,8 +69,8 @@ public final class ExocloneWriter implements AutoCloseable {
      * data} (exactly {@code blocks * 4096}; its position is not changed). {@code sha256} is the
      * SHA-256 of those bytes; it is checked, or computed when null.
      *
-     * @return the range's offset in this file's content space, which later exo-clones name in
-     *     {@link #addDedup}; for an uncompressed file it is also the payload offset
+     * @return the range's offset in this file's content space (its DATA bytes concatenated); for an
+     *     uncompressed file it is also the payload offset
      */
     public long addData(long startBlock, int blocks, ByteBuffer data, byte[] sha256) {
         requireOpen();
@@ -119,9 +119,10 @@ public final class ExocloneWriter implements AutoCloseable {
     }
 
     /**
-     * Adds blocks whose bytes are {@code sourceLength} bytes at {@code sourceOffset} of the content
-     * space of exo-clone {@code source} (this file's own UUID refers to content added earlier).
-     * {@code sourceLength} must be {@code blocks * 4096}.
+     * Adds blocks whose bytes are the {@code sourceLength} bytes at byte {@code sourceOffset} of
+     * the volume image that results from exo-clone {@code source} (this file's own UUID refers to
+     * blocks before {@code startBlock} of its own resulting image). {@code sourceLength} must be
+     * {@code blocks * 4096}.
      */
     public void addDedup(
             long startBlock,

@@ -155,10 +155,11 @@ final class RangeSequence {
         }
         UUID source = d.sourceUuid();
         if (source.equals(self)) {
-            if (d.sourceOffset() + d.length() > contentPos) {
+            if (d.sourceOffset() + d.length() > d.startBlock() * BS) {
                 return String.format(
-                        "a reference to this file's earlier content [0, %d), got [%d, +%d)",
-                        contentPos, d.sourceOffset(), d.length());
+                        "a reference to blocks before this range in this exo-clone's own image"
+                                + " [0, %d), got [%d, +%d)",
+                        d.startBlock() * BS, d.sourceOffset(), d.length());
             }
             return null;
         }

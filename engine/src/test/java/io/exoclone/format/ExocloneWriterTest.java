@@ -56,8 +56,8 @@ class ExocloneWriterTest {
                     "block-aligned source");
             assertRefused(() -> w.addDedup(20, 1, OTHER, 0, 8192, new byte[32]), "length 4096");
             assertRefused(
-                    () -> w.addDedup(20, 3, ID, 0, 3 * 4096, new byte[32]),
-                    "this file's earlier content [0, 8192)");
+                    () -> w.addDedup(20, 3, ID, 19 * 4096, 3 * 4096, new byte[32]),
+                    "blocks before this range in this exo-clone's own image [0, 81920)");
             w.addDedup(20, 2, ID, 0, 8192, sha(blocks(2, 1)));
             assertThat(w.addData(22, 1, blocks(1, 2), sha(blocks(1, 2)))).isEqualTo(8192);
             assertRefused(
