@@ -233,6 +233,7 @@ public final class Pool implements AutoCloseable {
                 r.parent(),
                 r.mergeParent(),
                 r.volume(),
+                r.volumeId(),
                 r.generation(),
                 Instant.ofEpochMilli(r.createdMillis()),
                 r.tag(),
@@ -655,7 +656,16 @@ public final class Pool implements AutoCloseable {
      * lineage as dedup references.
      */
     public ExportPlan exportPlan(UUID snapshotId) {
-        return query(e -> new Exchange(e).plan(snapshotId, this::toSnapshot));
+        return query(e -> new Exchange(e).plan(snapshotId, null, this::toSnapshot));
+    }
+
+    /**
+     * Plans an exo-clone of a snapshot against another base than its parent (for example an older
+     * ancestor that a replica already has: a fast-forward). The file names {@code base} as its
+     * parent.
+     */
+    public ExportPlan exportPlan(UUID snapshotId, UUID base) {
+        return query(e -> new Exchange(e).plan(snapshotId, base, this::toSnapshot));
     }
 
     /**

@@ -127,6 +127,11 @@ public final class ExocloneReader implements Closeable {
         return metadata.summary().merkleRoot().clone();
     }
 
+    /** Where the exo-clone comes from, when its writer recorded it. */
+    public Optional<Origin> origin() {
+        return Optional.ofNullable(metadata.summary().origin());
+    }
+
     Summary summary() {
         return metadata.summary();
     }

@@ -45,11 +45,14 @@ public final class ExocloneWriter implements AutoCloseable {
     private final RangeLog log;
     private State state = State.OPEN;
 
+    private final Origin origin;
+
     private ExocloneWriter(Builder b, WriteTarget target) throws IOException {
         this.uuid = b.uuid;
         this.parent = b.parent;
         this.compression = b.compression;
         this.created = b.created;
+        this.origin = b.origin;
         this.target = target;
         this.sink = new HashingSink(target.channel());
         this.ranges = RangeSequence.forWriter(uuid, compression);
@@ -207,7 +210,11 @@ public final class ExocloneWriter implements AutoCloseable {
 
         long metadataOffset = sink.position();
         sink.startSection();
-        MetadataWriter.write(sink.stream(), uuid, ranges.summary(volumeSize, merkleRoot), log);
+        MetadataWriter.write(
+                sink.stream(),
+                uuid,
+                ranges.summary(volumeSize, merkleRoot).withOrigin(origin),
+                log);
         int metadataCrc = sink.sectionCrc();
 
         long trailerOffset = sink.position();
@@ -377,6 +384,7 @@ public final class ExocloneWriter implements AutoCloseable {
         private Compression compression = Compression.NONE;
         private Instant created;
         private int spillThreshold = RangeLog.DEFAULT_SPILL_THRESHOLD;
+        private Origin origin;
 
         private Builder(UUID uuid) {
             this.uuid = uuid;
@@ -400,6 +408,12 @@ public final class ExocloneWriter implements AutoCloseable {
         /** Creation time, kept to the millisecond; defaults to now. */
         public Builder created(Instant created) {
             this.created = created;
+            return this;
+        }
+
+        /** Where the exo-clone comes from (volume name and id, tag, merge parent); optional. */
+        public Builder origin(Origin origin) {
+            this.origin = origin;
             return this;
         }
 

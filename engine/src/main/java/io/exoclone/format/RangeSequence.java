@@ -241,6 +241,7 @@ final class RangeSequence {
                 dedupBytes,
                 zeroBytes,
                 trimBytes,
-                dedupList != null ? dedupList.size() : collected.size());
+                dedupList != null ? dedupList.size() : collected.size(),
+                null);
     }
 }

@@ -18,7 +18,8 @@ record Summary(
         long dedupBytes,
         long zeroBytes,
         long trimBytes,
-        long dedupUuidCount) {
+        long dedupUuidCount,
+        Origin origin) {
 
     ExocloneMetadataSummary toAvro() {
         return new ExocloneMetadataSummary(
@@ -35,7 +36,27 @@ record Summary(
                 dedupBytes,
                 zeroBytes,
                 trimBytes,
-                dedupUuidCount);
+                dedupUuidCount,
+                origin == null ? null : origin.toAvro());
+    }
+
+    Summary withOrigin(Origin o) {
+        return new Summary(
+                volumeSize,
+                blockSize,
+                merkleRoot,
+                rangeCount,
+                dataRanges,
+                dedupRanges,
+                zeroRanges,
+                trimRanges,
+                payloadBytes,
+                dataBytes,
+                dedupBytes,
+                zeroBytes,
+                trimBytes,
+                dedupUuidCount,
+                o);
     }
 
     static Summary fromAvro(ExocloneMetadataSummary s) {
@@ -53,7 +74,8 @@ record Summary(
                 s.getDedupBytes(),
                 s.getZeroBytes(),
                 s.getTrimBytes(),
-                s.getDedupUuidCount());
+                s.getDedupUuidCount(),
+                s.getOrigin() == null ? null : Origin.fromAvro(s.getOrigin()));
     }
 
     /** The first field that differs from {@code other}, or null when the totals agree. */

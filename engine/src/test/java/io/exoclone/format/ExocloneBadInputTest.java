@@ -211,7 +211,8 @@ class ExocloneBadInputTest {
                         s.dedupBytes(),
                         s.zeroBytes() + 4096,
                         s.trimBytes(),
-                        s.dedupUuidCount());
+                        s.dedupUuidCount(),
+                        null);
         Path f = resealed(BadFiles.ranges(good), wrong);
         assertThat(BadFiles.corrupt(f))
                 .hasMessageContaining("zeroBytes 40960 (summary says 45056)");
@@ -250,7 +251,8 @@ class ExocloneBadInputTest {
                         s.dedupBytes() - 8192,
                         s.zeroBytes(),
                         s.trimBytes(),
-                        s.dedupUuidCount());
+                        s.dedupUuidCount(),
+                        null);
         assertThat(BadFiles.corrupt(resealed(ranges, fewer)))
                 .hasMessageContaining(BadFiles.SOURCE_A + " is not");
     }
@@ -284,7 +286,8 @@ class ExocloneBadInputTest {
                 s.dedupBytes(),
                 s.zeroBytes(),
                 s.trimBytes(),
-                s.dedupUuidCount());
+                s.dedupUuidCount(),
+                null);
     }
 
     private static Summary withDedupCount(Summary s, long count) {
@@ -302,6 +305,7 @@ class ExocloneBadInputTest {
                 s.dedupBytes(),
                 s.zeroBytes(),
                 s.trimBytes(),
-                count);
+                count,
+                null);
     }
 }
