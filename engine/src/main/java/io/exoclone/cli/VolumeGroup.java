@@ -1,0 +1,11 @@
+package io.exoclone.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code exoclone volume ...}: create and list volumes. */
+@Command(
+        name = "volume",
+        header = "Create and list volumes.",
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {VolumeCreateCommand.class, VolumeListCommand.class})
+final class VolumeGroup extends GroupCommand {}
