@@ -52,6 +52,50 @@ final class BTree {
         }
     }
 
+    /** The leaf whose key range holds {@code key}, or null for an empty tree. */
+    Node leafFor(long root, long key) {
+        if (root == 0) {
+            return null;
+        }
+        Node n = store.read(root);
+        while (!n.isLeaf()) {
+            n = store.read(n.children.get(n.childIndexFor(key)));
+        }
+        return n;
+    }
+
+    /** Like {@link #scan} but also names the leaf holding each entry. */
+    void scanLeaves(
+            long root, long from, long to, java.util.function.BiConsumer<Node, LeafEntry> v) {
+        if (root == 0 || from >= to) {
+            return;
+        }
+        scanLeaves(store.read(root), from, to, v);
+    }
+
+    private void scanLeaves(
+            Node n, long from, long to, java.util.function.BiConsumer<Node, LeafEntry> v) {
+        if (n.isLeaf()) {
+            int i = Math.max(0, n.entryIndexAtOrBefore(from));
+            for (; i < n.entries.size(); i++) {
+                LeafEntry e = n.entries.get(i);
+                if (e.lba() >= to) {
+                    return;
+                }
+                if (e.end() > from) {
+                    v.accept(n, e);
+                }
+            }
+            return;
+        }
+        for (int i = n.childIndexFor(from); i < n.children.size(); i++) {
+            if (n.keys.get(i) >= to) {
+                return;
+            }
+            scanLeaves(store.read(n.children.get(i)), from, to, v);
+        }
+    }
+
     List<LeafEntry> entries(long root, long from, long to) {
         List<LeafEntry> out = new ArrayList<>();
         scan(root, from, to, out::add);

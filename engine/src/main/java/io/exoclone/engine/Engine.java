@@ -40,6 +40,10 @@ final class Engine {
     private long pendingBytes;
     private final List<Runnable> afterCommit = new ArrayList<>();
 
+    /** Extents written per volume since its last snapshot, indexed when it is taken. */
+    final java.util.Map<String, java.util.Map<PoolState.HashKey, long[]>> pendingIndex =
+            new java.util.HashMap<>();
+
     private Engine(
             Path dir,
             FileLayer layer,
@@ -219,6 +223,8 @@ final class Engine {
     private void writeBlocks(PoolState.VolumeRec v, long startBlock, byte[] buf, int off, int n)
             throws IOException {
         long root = punch(v.root(), startBlock, startBlock + n);
+        // Cut the blocks into extents: runs of non-zero blocks, at most MAX_EXTENT_BLOCKS each.
+        List<int[]> chunks = new ArrayList<>(); // {first block index, blocks}
         int i = 0;
         while (i < n) {
             if (isZero(buf, off + i * BS)) {
@@ -229,16 +235,48 @@ final class Engine {
             while (j < n && j - i < MAX_EXTENT_BLOCKS && !isZero(buf, off + j * BS)) {
                 j++;
             }
-            int k = j - i;
-            int pos = off + i * BS;
-            byte[] hash = Hashing.sha256(buf, pos, k * BS);
-            long key = segments.append(ByteBuffer.wrap(buf, pos, k * BS));
-            state.createAlloc(key, k);
-            int seg = LeafEntry.allocSegment(key);
-            long start = LeafEntry.allocStart(key);
-            LeafEntry e = new LeafEntry(startBlock + i, k, seg, start, start, hash);
-            root = tree.replace(root, -1, List.of(e));
+            chunks.add(new int[] {i, j - i});
             i = j;
+        }
+        // Hash on the hasher threads while this thread appends the data.
+        List<java.util.concurrent.Future<byte[]>> hashes = new ArrayList<>(chunks.size());
+        for (int[] c : chunks) {
+            int pos = off + c[0] * BS;
+            int len = c[1] * BS;
+            hashes.add(
+                    chunks.size() >= 4
+                            ? Hashers.submit(() -> Hashing.sha256(buf, pos, len))
+                            : java.util.concurrent.CompletableFuture.completedFuture(
+                                    Hashing.sha256(buf, pos, len)));
+        }
+        long[] keys = new long[chunks.size()];
+        int g = 0;
+        while (g < chunks.size()) {
+            // A group of chunks contiguous in the buffer goes down in one write.
+            int h = g + 1;
+            while (h < chunks.size()
+                    && chunks.get(h)[0] == chunks.get(h - 1)[0] + chunks.get(h - 1)[1]) {
+                h++;
+            }
+            int first = chunks.get(g)[0];
+            int blocks = chunks.get(h - 1)[0] + chunks.get(h - 1)[1] - first;
+            long key = segments.append(ByteBuffer.wrap(buf, off + first * BS, blocks * BS));
+            for (int x = g; x < h; x++) {
+                keys[x] = key + (chunks.get(x)[0] - first);
+            }
+            g = h;
+        }
+        for (int x = 0; x < chunks.size(); x++) {
+            int[] c = chunks.get(x);
+            byte[] hash = Hashers.join(hashes.get(x));
+            state.createAlloc(keys[x], c[1]);
+            int seg = LeafEntry.allocSegment(keys[x]);
+            long start = LeafEntry.allocStart(keys[x]);
+            LeafEntry e = new LeafEntry(startBlock + c[0], c[1], seg, start, start, hash);
+            root = tree.replace(root, -1, List.of(e));
+            pendingIndex
+                    .computeIfAbsent(v.name(), y -> new java.util.HashMap<>())
+                    .putIfAbsent(PoolState.HashKey.of(hash), new long[] {e.lba(), c[1]});
         }
         state.putVolume(v.withRoot(root));
         pendingBytes += (long) n * BS;

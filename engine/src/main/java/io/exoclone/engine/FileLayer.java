@@ -21,6 +21,12 @@ interface FileLayer {
 
     List<Path> list(Path dir) throws IOException;
 
+    /**
+     * Makes {@code target} a second name of {@code source} (a hard link), or, across file systems,
+     * a durable copy of it. Returns true when it linked.
+     */
+    boolean linkOrCopy(Path source, Path target) throws IOException;
+
     /** Makes directory entries (creations, deletions) of {@code dir} durable. */
     void syncDirectory(Path dir) throws IOException;
 

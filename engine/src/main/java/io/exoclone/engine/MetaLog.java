@@ -96,6 +96,29 @@ final class MetaLog {
                 out.writeInt(seg);
                 out.writeLong(len == null ? -1 : len);
             }
+            var index = full ? s.contentIndex.keySet() : s.dirtyIndex;
+            out.writeInt(index.size());
+            for (PoolState.HashKey k : index) {
+                PoolState.IndexEntry e = s.contentIndex.get(k);
+                out.writeLong(k.hi());
+                out.writeLong(k.lo());
+                out.writeBoolean(e != null);
+                if (e != null) {
+                    writeUuid(out, e.snapshot());
+                    out.writeLong(e.lba());
+                    out.writeInt(e.blocks());
+                }
+            }
+            var props = full ? s.properties.keySet() : s.dirtyProperties;
+            out.writeInt(props.size());
+            for (String k : props) {
+                String v = s.properties.get(k);
+                out.writeUTF(k);
+                out.writeBoolean(v != null);
+                if (v != null) {
+                    out.writeUTF(v);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -118,7 +141,12 @@ final class MetaLog {
                 throw new CorruptDataException(name, pos, "a record frame of 8 bytes");
             }
             ByteBuffer frame = ByteBuffer.allocate(FRAME).order(ByteOrder.LITTLE_ENDIAN);
-            file.read(frame, pos);
+            if (file.read(frame, pos) != FRAME) {
+                throw new CorruptDataException(
+                        name,
+                        pos,
+                        "a record frame; the log ends before its committed length " + length);
+            }
             frame.flip();
             int len = frame.getInt();
             int crc = frame.getInt();
@@ -160,6 +188,8 @@ final class MetaLog {
             s.pageRefs.clear();
             s.allocs.clear();
             s.segments.clear();
+            s.contentIndex.clear();
+            s.properties.clear();
         }
         s.nextPageId = in.readLong();
         s.currentSegment = in.readInt();
@@ -233,6 +263,25 @@ final class MetaLog {
                 s.segments.remove(seg);
             } else {
                 s.segments.put(seg, len);
+            }
+        }
+        int ni = in.readInt();
+        for (int i = 0; i < ni; i++) {
+            PoolState.HashKey k = new PoolState.HashKey(in.readLong(), in.readLong());
+            if (in.readBoolean()) {
+                s.contentIndex.put(
+                        k, new PoolState.IndexEntry(readUuid(in), in.readLong(), in.readInt()));
+            } else {
+                s.contentIndex.remove(k);
+            }
+        }
+        int nprops = in.readInt();
+        for (int i = 0; i < nprops; i++) {
+            String k = in.readUTF();
+            if (in.readBoolean()) {
+                s.properties.put(k, in.readUTF());
+            } else {
+                s.properties.remove(k);
             }
         }
     }

@@ -50,6 +50,8 @@ public final class Pool implements AutoCloseable {
     private final FileLock lock;
     private Engine engine;
     private boolean closed;
+    private final List<ChangeListener> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Pool(Path dir, FileLayer layer, PoolOptions options, FileChannel ch, FileLock lock)
             throws IOException {
@@ -166,7 +168,7 @@ public final class Pool implements AutoCloseable {
         Engine e = engine();
         try {
             return op.run(e);
-        } catch (InvalidArgumentException | NotFoundException ex) {
+        } catch (InvalidArgumentException | NotFoundException | MergeConflictException ex) {
             throw ex;
         } catch (IOException ex) {
             reload();
@@ -387,9 +389,32 @@ public final class Pool implements AutoCloseable {
                                     e.rootHash(v.root(), v.size()));
                     e.state.putSnapshot(rec);
                     e.state.putVolume(v.withBase(id));
+                    indexPending(e, volume, rec);
                     e.commit();
-                    return toSnapshot(rec);
+                    Snapshot snap = toSnapshot(rec);
+                    notifyListeners(snap);
+                    return snap;
                 });
+    }
+
+    /** Binds the extents written since the last snapshot to the new one in the content index. */
+    private static void indexPending(Engine e, String volume, PoolState.SnapRec rec) {
+        var pending = e.pendingIndex.remove(volume);
+        if (pending == null || rec.root() == 0) {
+            return;
+        }
+        Exchange x = new Exchange(e);
+        for (var p : pending.entrySet()) {
+            if (!e.state.contentIndex.containsKey(p.getKey())) {
+                long lba = p.getValue()[0];
+                int blocks = (int) p.getValue()[1];
+                for (LeafEntry le : e.tree.entries(rec.root(), lba, lba + blocks)) {
+                    if (le.lba() == lba && le.blocks() == blocks) {
+                        x.index(rec.id(), lba, blocks, le.hash());
+                    }
+                }
+            }
+        }
     }
 
     /** Creates a writable volume that starts as an O(1) copy of a snapshot. */
@@ -506,6 +531,7 @@ public final class Pool implements AutoCloseable {
                         e.store.decRef(v.root());
                     }
                     e.state.removeVolume(name);
+                    e.pendingIndex.remove(name);
                     e.commit();
                     return null;
                 });
@@ -520,8 +546,51 @@ public final class Pool implements AutoCloseable {
                         e.store.decRef(s.root());
                     }
                     e.state.removeSnapshot(id);
+                    e.state.unindexSnapshot(id);
                     e.commit();
                     return null;
+                });
+    }
+
+    // ---------------------------------------------------------------- lineage
+
+    /**
+     * Replays the changes a volume made since its base snapshot onto another snapshot, which
+     * becomes its new base (like {@code git rebase --onto}). Data is shared, not copied.
+     */
+    public MergeResult rebase(String volume, UUID onto) {
+        return mutate(
+                e -> {
+                    Lineage.Outcome o = new Lineage(e).rebase(volume, onto);
+                    e.commit();
+                    return new MergeResult(
+                            Optional.ofNullable(o.ancestor()).map(this::toSnapshot),
+                            o.applied(),
+                            o.conflicts(),
+                            Optional.empty());
+                });
+    }
+
+    /**
+     * Three-way merge of a snapshot into a volume at block-range granularity against their nearest
+     * common ancestor: ranges changed on one side only are taken; ranges changed differently on
+     * both are conflicts, resolved by {@code strategy} ({@link MergeStrategy#FAIL} throws {@link
+     * MergeConflictException} and changes nothing). Ends with a merge commit: a snapshot whose
+     * parents are the volume's base and {@code other}.
+     */
+    public MergeResult merge(String volume, UUID other, MergeStrategy strategy, String tag) {
+        if (tag != null) {
+            checkName("Tag", tag);
+        }
+        return mutate(
+                e -> {
+                    Lineage.Outcome o = new Lineage(e).merge(volume, other, strategy);
+                    Snapshot commit = snapshot(volume, tag, other);
+                    return new MergeResult(
+                            Optional.ofNullable(o.ancestor()).map(this::toSnapshot),
+                            o.applied(),
+                            o.conflicts(),
+                            Optional.of(commit));
                 });
     }
 
@@ -575,6 +644,94 @@ public final class Pool implements AutoCloseable {
                     List<Extent> out = new ArrayList<>();
                     e.tree.scan(s.root(), startBlock, endBlock, x -> out.add(x.toExtent()));
                     return out;
+                });
+    }
+
+    // ---------------------------------------------------------------- exo-clones
+
+    /**
+     * Plans the export of a snapshot as an exo-clone: its change against its parent (or its whole
+     * image when it has none), found by diff, with repeats and content already in the parent's
+     * lineage as dedup references.
+     */
+    public ExportPlan exportPlan(UUID snapshotId) {
+        return query(e -> new Exchange(e).plan(snapshotId, this::toSnapshot));
+    }
+
+    /**
+     * Imports an exo-clone's change as a new snapshot with the exo-clone's UUID, on top of its
+     * parent. Nothing becomes visible unless every range applies and the rebuilt volume has the
+     * request's Merkle root; importing a UUID already present is a no-op that returns it.
+     *
+     * @throws NotFoundException when the parent or a dedup source is missing
+     * @throws CorruptDataException when data does not match its hash or the root differs
+     */
+    public Snapshot importSnapshot(ImportRequest request, java.util.Iterator<ChangeRange> ranges) {
+        return mutate(
+                e -> {
+                    PoolState.SnapRec existing = e.state.snapshots.get(request.id());
+                    if (existing != null) {
+                        return toSnapshot(existing);
+                    }
+                    e.commit(); // apply the import as a transaction of its own
+                    try {
+                        PoolState.SnapRec rec = new Exchange(e).importSnapshot(request, ranges);
+                        e.commit();
+                        Snapshot snap = toSnapshot(rec);
+                        notifyListeners(snap);
+                        return snap;
+                    } catch (InvalidArgumentException | NotFoundException bad) {
+                        // Validation failed half-way: drop the transaction, keep the pool as is.
+                        reload();
+                        throw bad;
+                    }
+                });
+    }
+
+    /**
+     * The modified leaves of a snapshot against its parent (or of its whole tree when it has none),
+     * with their changed ranges: what the change feed publishes.
+     */
+    public SnapshotChanges changes(UUID snapshotId) {
+        return query(e -> new Exchange(e).changes(snapshotId, this::toSnapshot));
+    }
+
+    /** Registers a listener told about every snapshot after it is durable. */
+    public void addChangeListener(ChangeListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeChangeListener(ChangeListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void notifyListeners(Snapshot s) {
+        for (ChangeListener l : listeners) {
+            try {
+                l.snapshotCommitted(s);
+            } catch (RuntimeException ex) {
+                // A listener's failure must not undo or hide a durable snapshot.
+                System.getLogger(Pool.class.getName())
+                        .log(System.Logger.Level.WARNING, "Change listener failed for " + s, ex);
+            }
+        }
+    }
+
+    /** A durable setting of the pool (for example a consumer's cursor), or empty. */
+    public Optional<String> property(String key) {
+        return query(e -> Optional.ofNullable(e.state.properties.get(key)));
+    }
+
+    /** Sets (or, with null, removes) a durable setting; committed before this returns. */
+    public void setProperty(String key, String value) {
+        if (key == null || key.isEmpty() || key.length() > 256) {
+            throw new InvalidArgumentException("Property key must be 1-256 characters: " + key);
+        }
+        mutate(
+                e -> {
+                    e.state.setProperty(key, value);
+                    e.commit();
+                    return null;
                 });
     }
 

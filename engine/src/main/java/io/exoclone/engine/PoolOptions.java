@@ -41,7 +41,7 @@ public final class PoolOptions {
     /** Builder of {@link PoolOptions}. */
     public static final class Builder {
         private long segmentSize = 256L << 20;
-        private long groupCommitBytes = 16L << 20;
+        private long groupCommitBytes = 64L << 20;
         private boolean fsync = true;
 
         private Builder() {}

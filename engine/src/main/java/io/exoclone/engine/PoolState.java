@@ -41,6 +41,17 @@ final class PoolState {
             long root,
             byte[] rootHash) {}
 
+    /** The first 16 bytes of a content hash, as the key of the content index. */
+    record HashKey(long hi, long lo) {
+        static HashKey of(byte[] hash) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(hash);
+            return new HashKey(b.getLong(), b.getLong());
+        }
+    }
+
+    /** Where content with a given hash was first seen in a snapshot: an exact extent. */
+    record IndexEntry(UUID snapshot, long lba, int blocks) {}
+
     /** A data allocation: {@code blocks} blocks, referenced by {@code refs} leaf entries. */
     record AllocRec(int blocks, int refs) {}
 
@@ -58,6 +69,15 @@ final class PoolState {
     /** Segment id to live blocks (sum of its allocations), derived. */
     final Map<Integer, Long> segmentLive = new HashMap<>();
 
+    /** Content hash to a snapshot extent holding it, for dedup on export. */
+    final Map<HashKey, IndexEntry> contentIndex = new HashMap<>();
+
+    final Set<HashKey> dirtyIndex = new HashSet<>();
+
+    /** Small durable key-value settings (for example the change feed's cursor). */
+    final Map<String, String> properties = new TreeMap<>();
+
+    final Set<String> dirtyProperties = new HashSet<>();
     final Set<String> dirtyVolumes = new HashSet<>();
     final Set<UUID> dirtySnapshots = new HashSet<>();
     final Set<Long> dirtyPages = new HashSet<>();
@@ -69,7 +89,9 @@ final class PoolState {
                 && dirtySnapshots.isEmpty()
                 && dirtyPages.isEmpty()
                 && dirtyAllocs.isEmpty()
-                && dirtySegments.isEmpty());
+                && dirtySegments.isEmpty()
+                && dirtyIndex.isEmpty()
+                && dirtyProperties.isEmpty());
     }
 
     void clearChanges() {
@@ -78,6 +100,34 @@ final class PoolState {
         dirtyPages.clear();
         dirtyAllocs.clear();
         dirtySegments.clear();
+        dirtyIndex.clear();
+        dirtyProperties.clear();
+    }
+
+    void setProperty(String key, String value) {
+        if (value == null) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
+        }
+        dirtyProperties.add(key);
+    }
+
+    void putIndex(HashKey key, IndexEntry entry) {
+        contentIndex.put(key, entry);
+        dirtyIndex.add(key);
+    }
+
+    /** Drops every index entry that points into a snapshot (when it is deleted). */
+    void unindexSnapshot(UUID id) {
+        var it = contentIndex.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getValue().snapshot().equals(id)) {
+                dirtyIndex.add(e.getKey());
+                it.remove();
+            }
+        }
     }
 
     void putVolume(VolumeRec v) {

@@ -50,6 +50,20 @@ final class RealFileLayer implements FileLayer {
     }
 
     @Override
+    public boolean linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(source, target);
+            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            return false;
+        }
+    }
+
+    @Override
     public void syncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);

@@ -24,7 +24,7 @@ class RandomOpsTest {
     private static final int BS = Pool.BLOCK_SIZE;
 
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 4})
+    @ValueSource(longs = {1, 2, 3})
     void randomOperationsMatchTheModel(long seed) {
         Random rnd = new Random(seed);
         Path dir = tmp.resolve("pool");
@@ -41,7 +41,7 @@ class RandomOpsTest {
                 vols.put(name, new byte[size]);
             }
             int cloneNo = 0;
-            for (int step = 0; step < 1500; step++) {
+            for (int step = 0; step < 1200; step++) {
                 int op = rnd.nextInt(100);
                 List<String> names = new ArrayList<>(vols.keySet());
                 names.sort(null);
