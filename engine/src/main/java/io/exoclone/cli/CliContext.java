@@ -24,9 +24,6 @@ import picocli.CommandLine.ParameterException;
  * rules for resolving {@code NAME|SNAP} arguments. Obtain one with {@link #of}.
  */
 public final class CliContext {
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final Main main;
     private final CommandSpec spec;
 
@@ -203,15 +200,21 @@ public final class CliContext {
 
     /** The shared JSON mapper (indented output). */
     public static ObjectMapper json() {
-        return JSON;
+        return JsonHolder.MAPPER;
     }
 
     /** Prints a value as JSON on stdout. */
     public void printJson(Object value) {
         try {
-            out().println(JSON.writeValueAsString(value));
+            out().println(json().writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Loads Jackson only for commands that print JSON (it costs startup time). */
+    private static final class JsonHolder {
+        static final ObjectMapper MAPPER =
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 }
