@@ -208,6 +208,9 @@ public final class Main implements Runnable {
         if (!s.mixinStandardHelpOptions() && s.findOption("--help") == null) {
             s.mixinStandardHelpOptions(true);
         }
+        if (s.version().length == 0 && s.versionProvider() == null) {
+            s.versionProvider(new Version());
+        }
         for (CommandLine sub : cl.getSubcommands().values()) {
             addHelpOptions(sub);
         }

@@ -7,5 +7,7 @@ import picocli.CommandLine.Command;
         name = "pool",
         header = "Create pools.",
         synopsisSubcommandLabel = "COMMAND",
+        footerHeading = "%nExamples:%n",
+        footer = {"  exoclone pool init /tmp/p"},
         subcommands = {PoolInitCommand.class})
 final class PoolGroup extends GroupCommand {}

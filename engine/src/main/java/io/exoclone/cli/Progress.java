@@ -2,16 +2,19 @@ package io.exoclone.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A one-line progress bar on stderr for long transfers. Disabled (every call a no-op) unless stderr
- * is a terminal, so piped and scripted runs stay quiet. Redraws at most ten times a second.
+ * is a terminal, so piped and scripted runs stay quiet. Appears only once a transfer has run for
+ * half a second, so quick ones never flash; then redraws at most ten times a second.
  */
 public final class Progress implements AutoCloseable {
     /** Transfers smaller than this finish too fast to be worth a bar. */
     public static final long MIN_BYTES = 8L << 20;
 
     private static final long REDRAW_NANOS = 100_000_000L;
+    private static final long FIRST_DRAW_NANOS = 500_000_000L;
     private static final int BAR_WIDTH = 30;
 
     private final PrintWriter err;
@@ -19,15 +22,21 @@ public final class Progress implements AutoCloseable {
     private final long total;
     private final boolean enabled;
     private final long startNanos = System.nanoTime();
+    private final long firstDrawNanos;
     private long done;
     private long lastDraw;
     private int lastWidth;
 
     Progress(PrintWriter err, String label, long total, boolean enabled) {
+        this(err, label, total, enabled, FIRST_DRAW_NANOS);
+    }
+
+    Progress(PrintWriter err, String label, long total, boolean enabled, long firstDrawNanos) {
         this.err = err;
         this.label = label;
         this.total = total;
         this.enabled = enabled;
+        this.firstDrawNanos = firstDrawNanos;
     }
 
     /** A progress bar that never draws. */
@@ -42,7 +51,7 @@ public final class Progress implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        if (now - lastDraw >= REDRAW_NANOS) {
+        if (now - startNanos >= firstDrawNanos && now - lastDraw >= REDRAW_NANOS) {
             lastDraw = now;
             draw(now);
         }
@@ -96,25 +105,26 @@ public final class Progress implements AutoCloseable {
             return () -> {};
         }
         long start = System.nanoTime();
+        AtomicBoolean drawn = new AtomicBoolean();
         Thread t =
                 new Thread(
                         () -> {
                             String frames = "|/-\\";
-                            int i = 0;
                             try {
-                                while (true) {
-                                    Thread.sleep(200);
+                                Thread.sleep(FIRST_DRAW_NANOS / 1_000_000);
+                                for (int i = 0; ; i++) {
                                     double s = (System.nanoTime() - start) / 1e9;
                                     synchronized (err) {
-                                        err.print(
-                                                String.format(
-                                                        Locale.ROOT,
-                                                        "\r%s %c %.1f s",
-                                                        label,
-                                                        frames.charAt(i++ % 4),
-                                                        s));
+                                        err.printf(
+                                                Locale.ROOT,
+                                                "\r%s %c %.1f s",
+                                                label,
+                                                frames.charAt(i % 4),
+                                                s);
                                         err.flush();
+                                        drawn.set(true);
                                     }
+                                    Thread.sleep(200);
                                 }
                             } catch (InterruptedException e) {
                                 // closed
@@ -131,8 +141,10 @@ public final class Progress implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             synchronized (err) {
-                err.print("\r" + " ".repeat(label.length() + 16) + "\r");
-                err.flush();
+                if (drawn.get()) {
+                    err.print("\r" + " ".repeat(label.length() + 16) + "\r");
+                    err.flush();
+                }
             }
         };
     }

@@ -10,11 +10,20 @@ class ProgressTest {
     @Test
     void drawsABarAndErasesIt() {
         StringWriter sw = new StringWriter();
-        try (Progress p = new Progress(new PrintWriter(sw), "read vm1", 100L << 20, true)) {
+        try (Progress p = new Progress(new PrintWriter(sw), "read vm1", 100L << 20, true, 0)) {
             p.advance(50L << 20);
             assertThat(sw.toString()).contains("read vm1 [###").contains(" 50% ");
         }
         assertThat(sw.toString()).endsWith("\r");
+    }
+
+    @Test
+    void quickTransfersNeverDraw() {
+        StringWriter sw = new StringWriter();
+        try (Progress p = new Progress(new PrintWriter(sw), "write vm1", -1, true)) {
+            p.advance(5);
+        }
+        assertThat(sw.toString()).isEmpty();
     }
 
     @Test
