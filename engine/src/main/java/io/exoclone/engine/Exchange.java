@@ -28,11 +28,28 @@ final class Exchange {
 
     // ---------------------------------------------------------------- export
 
-    ExportPlan plan(UUID snapshotId, java.util.function.Function<PoolState.SnapRec, Snapshot> view)
+    ExportPlan plan(
+            UUID snapshotId,
+            UUID base,
+            java.util.function.Function<PoolState.SnapRec, Snapshot> view)
             throws IOException {
         PoolState.SnapRec s = e.snapshot(snapshotId);
         PoolState.SnapRec parent = null;
-        if (s.parent() != null) {
+        if (base != null) {
+            parent = e.snapshot(base);
+            if (parent.size() != s.size()) {
+                throw new InvalidArgumentException(
+                        "Cannot export "
+                                + s.id()
+                                + " against "
+                                + base
+                                + ": sizes differ ("
+                                + s.size()
+                                + " and "
+                                + parent.size()
+                                + " bytes)");
+            }
+        } else if (s.parent() != null) {
             parent = e.state.snapshots.get(s.parent());
             if (parent == null) {
                 throw new NotFoundException(
@@ -402,6 +419,7 @@ final class Exchange {
         e.state.setSegmentLength(seg, len);
         e.state.currentSegment = seg + 1;
         e.state.setSegmentLength(seg + 1, 0L);
+        e.layer.open(e.segments.path(seg + 1), true).close();
         return seg;
     }
 }

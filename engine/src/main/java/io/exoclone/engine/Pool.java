@@ -168,7 +168,7 @@ public final class Pool implements AutoCloseable {
         Engine e = engine();
         try {
             return op.run(e);
-        } catch (InvalidArgumentException | NotFoundException ex) {
+        } catch (InvalidArgumentException | NotFoundException | MergeConflictException ex) {
             throw ex;
         } catch (IOException ex) {
             reload();
@@ -233,6 +233,7 @@ public final class Pool implements AutoCloseable {
                 r.parent(),
                 r.mergeParent(),
                 r.volume(),
+                r.volumeId(),
                 r.generation(),
                 Instant.ofEpochMilli(r.createdMillis()),
                 r.tag(),
@@ -552,6 +553,48 @@ public final class Pool implements AutoCloseable {
                 });
     }
 
+    // ---------------------------------------------------------------- lineage
+
+    /**
+     * Replays the changes a volume made since its base snapshot onto another snapshot, which
+     * becomes its new base (like {@code git rebase --onto}). Data is shared, not copied.
+     */
+    public MergeResult rebase(String volume, UUID onto) {
+        return mutate(
+                e -> {
+                    Lineage.Outcome o = new Lineage(e).rebase(volume, onto);
+                    e.commit();
+                    return new MergeResult(
+                            Optional.ofNullable(o.ancestor()).map(this::toSnapshot),
+                            o.applied(),
+                            o.conflicts(),
+                            Optional.empty());
+                });
+    }
+
+    /**
+     * Three-way merge of a snapshot into a volume at block-range granularity against their nearest
+     * common ancestor: ranges changed on one side only are taken; ranges changed differently on
+     * both are conflicts, resolved by {@code strategy} ({@link MergeStrategy#FAIL} throws {@link
+     * MergeConflictException} and changes nothing). Ends with a merge commit: a snapshot whose
+     * parents are the volume's base and {@code other}.
+     */
+    public MergeResult merge(String volume, UUID other, MergeStrategy strategy, String tag) {
+        if (tag != null) {
+            checkName("Tag", tag);
+        }
+        return mutate(
+                e -> {
+                    Lineage.Outcome o = new Lineage(e).merge(volume, other, strategy);
+                    Snapshot commit = snapshot(volume, tag, other);
+                    return new MergeResult(
+                            Optional.ofNullable(o.ancestor()).map(this::toSnapshot),
+                            o.applied(),
+                            o.conflicts(),
+                            Optional.of(commit));
+                });
+    }
+
     // ---------------------------------------------------------------- content
 
     /** The changed block ranges from {@code from} to {@code to}, visiting only modified nodes. */
@@ -613,7 +656,16 @@ public final class Pool implements AutoCloseable {
      * lineage as dedup references.
      */
     public ExportPlan exportPlan(UUID snapshotId) {
-        return query(e -> new Exchange(e).plan(snapshotId, this::toSnapshot));
+        return query(e -> new Exchange(e).plan(snapshotId, null, this::toSnapshot));
+    }
+
+    /**
+     * Plans an exo-clone of a snapshot against another base than its parent (for example an older
+     * ancestor that a replica already has: a fast-forward). The file names {@code base} as its
+     * parent.
+     */
+    public ExportPlan exportPlan(UUID snapshotId, UUID base) {
+        return query(e -> new Exchange(e).plan(snapshotId, base, this::toSnapshot));
     }
 
     /**

@@ -15,6 +15,7 @@ public final class Snapshot {
     private final UUID parentId;
     private final UUID mergeParentId;
     private final String volume;
+    private final UUID volumeId;
     private final long generation;
     private final Instant created;
     private final String tag;
@@ -26,6 +27,7 @@ public final class Snapshot {
             UUID parentId,
             UUID mergeParentId,
             String volume,
+            UUID volumeId,
             long generation,
             Instant created,
             String tag,
@@ -35,6 +37,7 @@ public final class Snapshot {
         this.parentId = parentId;
         this.mergeParentId = mergeParentId;
         this.volume = Objects.requireNonNull(volume, "volume");
+        this.volumeId = Objects.requireNonNull(volumeId, "volumeId");
         this.generation = generation;
         this.created = Objects.requireNonNull(created, "created");
         this.tag = tag;
@@ -59,6 +62,11 @@ public final class Snapshot {
     /** Name of the volume this snapshot was taken of (at the time it was taken). */
     public String volume() {
         return volume;
+    }
+
+    /** UUID of the volume this snapshot was taken of. */
+    public UUID volumeId() {
+        return volumeId;
     }
 
     public long generation() {
