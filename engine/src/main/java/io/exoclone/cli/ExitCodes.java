@@ -37,6 +37,9 @@ public final class ExitCodes {
     /** Standard output was closed by the reader (for example {@code exoclone read vm | head}). */
     public static final int BROKEN_PIPE = 141;
 
+    /** A merge found conflicting ranges and, with the default strategy, changed nothing. */
+    public static final int MERGE_CONFLICT = 7;
+
     private ExitCodes() {}
 
     /**
@@ -69,6 +72,9 @@ public final class ExitCodes {
         }
         if (error instanceof CorruptDataException) {
             return CORRUPT;
+        }
+        if (error instanceof io.exoclone.engine.MergeConflictException) {
+            return MERGE_CONFLICT;
         }
         if (error instanceof CommitStateUnknownException) {
             return COMMIT_STATE_UNKNOWN;

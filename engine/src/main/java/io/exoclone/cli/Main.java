@@ -81,6 +81,13 @@ import picocli.CommandLine.Spec;
             StatCommand.class,
             CheckCommand.class,
             CompactCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
+            InspectCommand.class,
+            VerifyCommand.class,
+            KeygenCommand.class,
+            RebaseCommand.class,
+            MergeCommand.class,
         })
 public final class Main implements Runnable {
     /** Environment variable naming the pool when {@code --pool} is not given. */

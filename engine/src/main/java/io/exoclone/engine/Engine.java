@@ -418,9 +418,9 @@ final class Engine {
         FileLayer.Handle target = log;
         boolean fsync = options.fsync();
         try {
-            store.writeDirty();
+            int pages = store.writeDirty();
             segments.syncTouched(fsync);
-            if (fsync) {
+            if (fsync && pages > 0) {
                 store.force();
             }
             if (checkpoint) {

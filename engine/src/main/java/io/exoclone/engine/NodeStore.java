@@ -211,13 +211,14 @@ final class NodeStore {
         return dirty.size();
     }
 
-    /** Writes every page of the open transaction (step 1 of a commit). */
-    void writeDirty() throws IOException {
+    /** Writes every page of the open transaction (step 1 of a commit); returns how many. */
+    int writeDirty() throws IOException {
         List<Long> ids = new ArrayList<>(dirty.keySet());
         ids.sort(null);
         for (long id : ids) {
             file.write(dirty.get(id).encode(), id * Node.PAGE_SIZE);
         }
+        return ids.size();
     }
 
     void force() throws IOException {

@@ -63,12 +63,18 @@ public final class Importer {
             if (present.isPresent()) {
                 return new Result(present.get(), true, 0, 0, 0);
             }
-            List<UUID> missing = new ArrayList<>();
-            h.parentUuid().filter(p -> pool.findSnapshot(p).isEmpty()).ifPresent(missing::add);
+            List<String> missing = new ArrayList<>();
+            h.parentUuid()
+                    .filter(p -> pool.findSnapshot(p).isEmpty())
+                    .ifPresent(p -> missing.add("its parent " + p));
+            List<UUID> sources = new ArrayList<>();
             for (UUID d : reader.dedupUuids()) {
                 if (pool.findSnapshot(d).isEmpty()) {
-                    missing.add(d);
+                    sources.add(d);
                 }
+            }
+            if (!sources.isEmpty()) {
+                missing.add("the exo-clone(s) it deduplicates against " + sources);
             }
             if (!missing.isEmpty()) {
                 throw new NotFoundException(
@@ -77,11 +83,7 @@ public final class Importer {
                                 + " from "
                                 + file
                                 + ": the pool lacks "
-                                + (h.parentUuid().isPresent()
-                                                && missing.contains(h.parentUuid().get())
-                                        ? "its parent and/or dedup sources "
-                                        : "dedup sources ")
-                                + missing
+                                + String.join(" and ", missing)
                                 + "; import them first");
             }
             Optional<Origin> origin = reader.origin();
