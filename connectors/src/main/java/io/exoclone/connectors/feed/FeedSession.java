@@ -53,8 +53,12 @@ final class FeedSession implements AutoCloseable {
      */
     static final int RECORD_OVERHEAD_BYTES = 128;
 
-    /** Producer batch size: many small records per request, within the record limit. */
-    private static final int BATCH_BYTES = 256 << 10;
+    /**
+     * Producer batch size: many small records per request, within the record limit (so within the
+     * topic's {@code max.message.bytes}). 1 MiB measured faster than 256 KiB on both workloads of
+     * {@code ChangeFeedBench}.
+     */
+    private static final int BATCH_BYTES = 1 << 20;
 
     private final ChangeFeedConfig config;
     private final String transactionalId;
