@@ -170,6 +170,7 @@ final class EventsTailCommand implements Callable<Integer> {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 uncommitted ? "read_uncommitted" : "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"); // a typo creates nothing
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
         return p;
     }

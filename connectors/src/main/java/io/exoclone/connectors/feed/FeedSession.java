@@ -394,6 +394,7 @@ final class FeedSession implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.put(
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 Long.toString(config.kafkaTimeout().toMillis()));

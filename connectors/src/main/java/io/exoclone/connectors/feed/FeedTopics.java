@@ -25,6 +25,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * cursor forever).
  */
 final class FeedTopics {
+    /** The broker's default {@code message.max.bytes}: 1 MiB and a batch header's 12 bytes. */
+    static final int BROKER_DEFAULT_MAX_MESSAGE_BYTES = (1 << 20) + 12;
+
     private FeedTopics() {}
 
     /**
@@ -39,11 +42,15 @@ final class FeedTopics {
                 describe(admin, List.of(config.topic(), config.cursorTopic()), timeout);
         List<NewTopic> missing = new ArrayList<>();
         if (!topics.containsKey(config.topic())) {
-            missing.add(
+            NewTopic t =
                     new NewTopic(
                             config.topic(),
                             Optional.of(config.topicPartitions()),
-                            Optional.empty()));
+                            Optional.empty());
+            if (config.maxRecordBytes() > BROKER_DEFAULT_MAX_MESSAGE_BYTES) {
+                t.configs(Map.of("max.message.bytes", Integer.toString(config.maxRecordBytes())));
+            }
+            missing.add(t);
         }
         if (!topics.containsKey(config.cursorTopic())) {
             missing.add(

@@ -52,6 +52,7 @@ final class SnapshotSource {
 
     Prepared prepare(Snapshot s) {
         UUID volumeId = volumeId(s);
+        volumeIds.remove(s.id()); // published next (or gone): only newer snapshots stay cached
         try {
             if (s.parentId().isPresent() && pool.findSnapshot(s.parentId().get()).isEmpty()) {
                 return fullImage(s, volumeId);

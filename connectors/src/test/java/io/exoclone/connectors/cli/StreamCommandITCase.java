@@ -201,6 +201,9 @@ class StreamCommandITCase {
         assertThat(missing.code()).as("%s", missing).isEqualTo(3);
         assertThat(CliRun.of("events", "tail", "-b", b).code()).isEqualTo(2);
         assertThat(CliRun.of("events").code()).isEqualTo(2);
+        CliRun noTopic = CliRun.of("events", "tail", "-b", b, "-t", "no-such-topic");
+        assertThat(noTopic.code()).as("%s", noTopic).isEqualTo(3);
+        assertThat(noTopic.err()).contains("Topic no-such-topic does not exist");
         assertThat(CliRun.of("stream", "--help").out()).contains("--every").contains("--once");
     }
 

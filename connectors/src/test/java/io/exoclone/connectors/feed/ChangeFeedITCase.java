@@ -85,7 +85,8 @@ class ChangeFeedITCase {
 
     @Test
     void leavesAndRangesLargerThanTheRecordLimitAreSplitAndReassemble() throws Exception {
-        for (int limit : new int[] {ChangeFeedConfig.DEFAULT_MAX_RECORD_BYTES, 16 << 10}) {
+        // 3 MiB: the feed creates the topic with a max.message.bytes to match.
+        for (int limit : new int[] {ChangeFeedConfig.DEFAULT_MAX_RECORD_BYTES, 16 << 10, 3 << 20}) {
             ChangeFeedConfig config =
                     FeedTesting.config(KAFKA.bootstrapServers()).maxRecordBytes(limit).build();
             Path dir = tmp.resolve("p" + limit);
@@ -114,6 +115,8 @@ class ChangeFeedITCase {
                         assertThat(changes.size()).isGreaterThanOrEqualTo(7);
                         assertThat(changes.stream().map(c -> c.getNodeId()).distinct().count())
                                 .isLessThan(changes.size());
+                    } else if (limit > ChangeFeedConfig.DEFAULT_MAX_RECORD_BYTES) {
+                        assertThat(reader.maxRecordBytes()).isGreaterThan(2 << 20);
                     } else {
                         // 64 KiB ranges do not fit 16 KiB records: they come in parts.
                         assertThat(changes.stream().flatMap(c -> c.getRanges().stream()))
