@@ -373,10 +373,6 @@ public final class ChangeFeed implements AutoCloseable {
             LOG.info("Skipping snapshot {}: deleted before it was published", s.id());
             return;
         }
-        cursor = published.cursor();
-        // The pool's record of the commit; if this fails, the next session learns it from Kafka.
-        pool.setProperty(publishedProperty, published.cursor().format());
-        signalWaiters();
         if (published.fullImageFallback()) {
             LOG.warn(
                     "Snapshot {} was published as a full image: its parent {} was deleted"
@@ -389,6 +385,11 @@ public final class ChangeFeed implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Feed listener failed", e);
         }
+        // The pool's record of the commit; if this fails, the next session learns it from Kafka.
+        pool.setProperty(publishedProperty, published.cursor().format());
+        // Last: waiters see the cursor move once the listener and the pool have been told.
+        cursor = published.cursor();
+        signalWaiters();
     }
 
     private void closeSession(Duration timeout) {
