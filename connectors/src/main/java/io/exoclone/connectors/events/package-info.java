@@ -1,0 +1,2 @@
+/** Reading exoclone events for people: any exoclone topic's records as one-line JSON. */
+package io.exoclone.connectors.events;
