@@ -28,13 +28,72 @@ final class Exchange {
 
     // ---------------------------------------------------------------- export
 
+    /** Told about each changed range of a snapshot, in block order. */
+    private interface ChangeVisitor {
+        void zero(long startBlock, long blocks);
+
+        /** Blocks {@code [a, b)} of extent content {@code hash}, held by {@code leaf}. */
+        void data(Node leaf, long a, long b, byte[] hash);
+    }
+
+    /** The parent a snapshot's change is computed against, or null for a first snapshot. */
+    private PoolState.SnapRec parentOf(PoolState.SnapRec s, String what) {
+        if (s.parent() == null) {
+            return null;
+        }
+        PoolState.SnapRec parent = e.state.snapshots.get(s.parent());
+        if (parent == null) {
+            throw new NotFoundException(
+                    "The parent "
+                            + s.parent()
+                            + " of snapshot "
+                            + s.id()
+                            + " is no longer in the pool, so its "
+                            + what
+                            + " cannot be computed");
+        }
+        return parent;
+    }
+
+    /**
+     * Walks the change from {@code parent} (null: an empty volume) to {@code s}: diffs the trees,
+     * then lists the extents of {@code s} inside each changed range (a piece of an extent cut by a
+     * range is re-hashed). Returns the nodes the diff visited.
+     */
+    private long walkChanges(PoolState.SnapRec parent, PoolState.SnapRec s, ChangeVisitor v)
+            throws IOException {
+        Differ d = new Differ(e.store);
+        List<SnapshotDiff.ChangedRange> changed =
+                d.diff(parent == null ? 0 : parent.root(), s.root());
+        for (SnapshotDiff.ChangedRange r : changed) {
+            if (r.zero()) {
+                v.zero(r.startBlock(), r.blocks());
+                continue;
+            }
+            List<Object[]> hits = new ArrayList<>();
+            e.tree.scanLeaves(
+                    s.root(),
+                    r.startBlock(),
+                    r.endBlock(),
+                    (leaf, x) -> hits.add(new Object[] {leaf, x}));
+            for (Object[] h : hits) {
+                LeafEntry x = (LeafEntry) h[1];
+                long a = Math.max(x.lba(), r.startBlock());
+                long b = Math.min(x.end(), r.endBlock());
+                byte[] hash = a == x.lba() && b == x.end() ? x.hash() : e.piece(x, a, b).hash();
+                v.data((Node) h[0], a, b, hash);
+            }
+        }
+        return d.nodesVisited();
+    }
+
     ExportPlan plan(
             UUID snapshotId,
             UUID base,
             java.util.function.Function<PoolState.SnapRec, Snapshot> view)
             throws IOException {
         PoolState.SnapRec s = e.snapshot(snapshotId);
-        PoolState.SnapRec parent = null;
+        PoolState.SnapRec parent;
         if (base != null) {
             parent = e.snapshot(base);
             if (parent.size() != s.size()) {
@@ -49,59 +108,48 @@ final class Exchange {
                                 + parent.size()
                                 + " bytes)");
             }
-        } else if (s.parent() != null) {
-            parent = e.state.snapshots.get(s.parent());
-            if (parent == null) {
-                throw new NotFoundException(
-                        "The parent "
-                                + s.parent()
-                                + " of snapshot "
-                                + s.id()
-                                + " is no longer in the pool, so its change cannot be exported");
-            }
+        } else {
+            parent = parentOf(s, "change");
         }
         Set<UUID> ancestors = new HashSet<>();
         for (PoolState.SnapRec a = parent; a != null && ancestors.add(a.id()); ) {
             a = a.parent() == null ? null : e.state.snapshots.get(a.parent());
         }
-        Differ d = new Differ(e.store);
-        List<SnapshotDiff.ChangedRange> changed =
-                d.diff(parent == null ? 0 : parent.root(), s.root());
         List<ChangeRange> out = new ArrayList<>();
         Map<PoolState.HashKey, long[]> seen = new HashMap<>();
-        for (SnapshotDiff.ChangedRange r : changed) {
-            if (r.zero()) {
-                out.add(new ChangeRange.Zero(r.startBlock(), r.blocks()));
-                continue;
-            }
-            for (LeafEntry x : e.tree.entries(s.root(), r.startBlock(), r.endBlock())) {
-                long a = Math.max(x.lba(), r.startBlock());
-                long b = Math.min(x.end(), r.endBlock());
-                byte[] hash = a == x.lba() && b == x.end() ? x.hash() : e.piece(x, a, b).hash();
-                int n = (int) (b - a);
-                PoolState.HashKey key = PoolState.HashKey.of(hash);
-                long[] first = seen.get(key);
-                PoolState.IndexEntry ix = e.state.contentIndex.get(key);
-                if (first != null && first[1] == n) {
-                    out.add(new ChangeRange.Dedup(a, n, hash, s.id(), first[0]));
-                } else if (ix != null
-                        && ix.blocks() == n
-                        && ancestors.contains(ix.snapshot())
-                        && holds(ix, hash)) {
-                    out.add(new ChangeRange.Dedup(a, n, hash, ix.snapshot(), ix.lba()));
-                } else {
-                    out.add(new ChangeRange.Data(a, n, hash, null));
-                    seen.putIfAbsent(key, new long[] {a, n});
-                }
-            }
-        }
+        long visited =
+                walkChanges(
+                        parent,
+                        s,
+                        new ChangeVisitor() {
+                            @Override
+                            public void zero(long start, long blocks) {
+                                out.add(new ChangeRange.Zero(start, blocks));
+                            }
+
+                            @Override
+                            public void data(Node leaf, long a, long b, byte[] hash) {
+                                int n = (int) (b - a);
+                                PoolState.HashKey key = PoolState.HashKey.of(hash);
+                                long[] first = seen.get(key);
+                                PoolState.IndexEntry ix = e.state.contentIndex.get(key);
+                                if (first != null && first[1] == n) {
+                                    out.add(new ChangeRange.Dedup(a, n, hash, s.id(), first[0]));
+                                } else if (ix != null
+                                        && ix.blocks() == n
+                                        && ancestors.contains(ix.snapshot())
+                                        && holds(ix, hash)) {
+                                    out.add(
+                                            new ChangeRange.Dedup(
+                                                    a, n, hash, ix.snapshot(), ix.lba()));
+                                } else {
+                                    out.add(new ChangeRange.Data(a, n, hash, null));
+                                    seen.putIfAbsent(key, new long[] {a, n});
+                                }
+                            }
+                        });
         return new ExportPlan(
-                view.apply(s),
-                parent == null
-                        ? java.util.Optional.empty()
-                        : java.util.Optional.of(view.apply(parent)),
-                out,
-                d.nodesVisited());
+                view.apply(s), java.util.Optional.ofNullable(parent).map(view), out, visited);
     }
 
     /** The modified leaves of a snapshot against its parent, for the change feed. */
@@ -109,21 +157,7 @@ final class Exchange {
             UUID snapshotId, java.util.function.Function<PoolState.SnapRec, Snapshot> view)
             throws IOException {
         PoolState.SnapRec s = e.snapshot(snapshotId);
-        PoolState.SnapRec parent = null;
-        if (s.parent() != null) {
-            parent = e.state.snapshots.get(s.parent());
-            if (parent == null) {
-                throw new NotFoundException(
-                        "The parent "
-                                + s.parent()
-                                + " of snapshot "
-                                + s.id()
-                                + " is no longer in the pool; its changes cannot be computed");
-            }
-        }
-        Differ d = new Differ(e.store);
-        List<SnapshotDiff.ChangedRange> changed =
-                d.diff(parent == null ? 0 : parent.root(), s.root());
+        PoolState.SnapRec parent = parentOf(s, "changes");
         List<SnapshotChanges.LeafChange> out = new ArrayList<>();
         long[] node = {-1, 0};
         List<ChangeRange> group = new ArrayList<>();
@@ -138,37 +172,28 @@ final class Exchange {
                     node[1] = leaf == null ? s.generation() : leaf.generation;
                     group.add(r);
                 };
-        for (SnapshotDiff.ChangedRange r : changed) {
-            if (r.zero()) {
-                add.accept(
-                        e.tree.leafFor(s.root(), r.startBlock()),
-                        new ChangeRange.Zero(r.startBlock(), r.blocks()));
-                continue;
-            }
-            List<Object[]> hits = new ArrayList<>();
-            e.tree.scanLeaves(
-                    s.root(),
-                    r.startBlock(),
-                    r.endBlock(),
-                    (leaf, x) -> hits.add(new Object[] {leaf, x}));
-            for (Object[] h : hits) {
-                LeafEntry x = (LeafEntry) h[1];
-                long a = Math.max(x.lba(), r.startBlock());
-                long b = Math.min(x.end(), r.endBlock());
-                byte[] hash = a == x.lba() && b == x.end() ? x.hash() : e.piece(x, a, b).hash();
-                add.accept((Node) h[0], new ChangeRange.Data(a, b - a, hash, null));
-            }
-        }
+        long visited =
+                walkChanges(
+                        parent,
+                        s,
+                        new ChangeVisitor() {
+                            @Override
+                            public void zero(long start, long blocks) {
+                                add.accept(
+                                        e.tree.leafFor(s.root(), start),
+                                        new ChangeRange.Zero(start, blocks));
+                            }
+
+                            @Override
+                            public void data(Node leaf, long a, long b, byte[] hash) {
+                                add.accept(leaf, new ChangeRange.Data(a, b - a, hash, null));
+                            }
+                        });
         if (!group.isEmpty()) {
             out.add(new SnapshotChanges.LeafChange(node[0], node[1], group));
         }
         return new SnapshotChanges(
-                view.apply(s),
-                parent == null
-                        ? java.util.Optional.empty()
-                        : java.util.Optional.of(view.apply(parent)),
-                out,
-                d.nodesVisited());
+                view.apply(s), java.util.Optional.ofNullable(parent).map(view), out, visited);
     }
 
     /** Whether an index entry still names an extent with this content (snapshots are immutable). */

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * shared node's children are only counted again when it is shadowed.
  */
 final class NodeStore {
-    private static final int CACHE_PAGES = 32_768; // 128 MiB of pages at most
+    /** Decoded nodes kept in memory (about 10 KiB of heap each when full). */
+    private static final int CACHE_PAGES = 8_192;
 
     private final FileLayer.Handle file;
     private final String fileName;
