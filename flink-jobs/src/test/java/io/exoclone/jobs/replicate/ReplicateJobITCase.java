@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -103,23 +105,76 @@ class ReplicateJobITCase {
                 .isFalse();
     }
 
+    @Test
+    void theContinuousJobAppliesWhatArrivesAndReleasesThePoolWhenCancelled() throws Exception {
+        SourceSite source = new SourceSite(dir);
+        Path replica = dir.resolve("site-c");
+        Pool.create(replica).close();
+        String publishedTopic = "continuous.published";
+        String statusTopic = "continuous.replica-status";
+        KAFKA.createTopic(publishedTopic, 1);
+        KAFKA.createTopic(statusTopic, 1);
+        ReplicateJob job =
+                ReplicateJob.builder()
+                        .bootstrap(KAFKA.bootstrapServers())
+                        .poolDir(replica.toString())
+                        .site("site-c")
+                        .publishedTopic(publishedTopic)
+                        .statusTopic(statusTopic)
+                        .checkpointIntervalMillis(1000)
+                        .build();
+        StreamExecutionEnvironment env = FLINK.environment();
+        job.addTo(env);
+        JobClient client = env.executeAsync(job.jobName());
+
+        List<ExoclonePublished> alpha = new ArrayList<>(source.alpha);
+        Collections.reverse(alpha);
+        publishTransactionally(publishedTopic, alpha, false);
+        List<ReplicaStatus> first = readStatuses(statusTopic, 4 + 3);
+        publishTransactionally(publishedTopic, source.beta, false);
+        List<ReplicaStatus> all = readStatuses(statusTopic, 4 + 3 + 2);
+        client.cancel().get(30, TimeUnit.SECONDS);
+        waitUntilTerminal(client);
+
+        assertThat(first.stream().filter(s -> s.getStatus() == ReplicaState.APPLIED)).hasSize(4);
+        assertThat(all.stream().filter(s -> s.getStatus() == ReplicaState.APPLIED)).hasSize(6);
+        try (Pool b = Pool.open(replica)) { // the job closed the pool: the lock is free
+            assertThat(b.snapshots()).hasSize(6);
+        }
+    }
+
+    private static void waitUntilTerminal(JobClient client) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!client.getJobStatus().get().isGloballyTerminalState()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
     private static void publishTransactionally(List<ExoclonePublished> events) {
+        publishTransactionally(ReplicateJob.PUBLISHED_TOPIC, events, true);
+    }
+
+    private static void publishTransactionally(
+            String topic, List<ExoclonePublished> events, boolean withJunk) {
         EventCodec codec = new EventCodec();
         Properties props = KAFKA.clientProperties();
-        props.put("transactional.id", "replicate-itcase");
+        props.put("transactional.id", "replicate-itcase-" + topic);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
-            producer.send(
-                    new ProducerRecord<>(
-                            ReplicateJob.PUBLISHED_TOPIC,
-                            "junk".getBytes(StandardCharsets.UTF_8),
-                            "not an event".getBytes(StandardCharsets.UTF_8)));
+            if (withJunk) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                "junk".getBytes(StandardCharsets.UTF_8),
+                                "not an event".getBytes(StandardCharsets.UTF_8)));
+            }
             for (ExoclonePublished e : events) {
                 producer.send(
                         new ProducerRecord<>(
-                                ReplicateJob.PUBLISHED_TOPIC,
+                                topic,
                                 e.getVolumeId().getBytes(StandardCharsets.UTF_8),
                                 codec.encode(e)));
             }
@@ -128,15 +183,20 @@ class ReplicateJobITCase {
     }
 
     private static List<ReplicaStatus> readStatuses(int atLeast) {
+        return readStatuses(ReplicateJob.STATUS_TOPIC, atLeast);
+    }
+
+    private static List<ReplicaStatus> readStatuses(String topic, int atLeast) {
         EventCodec codec = new EventCodec();
         Properties props = KAFKA.clientProperties();
-        props.put("group.id", "replicate-itcase-reader");
+        props.put("group.id", "replicate-itcase-reader-" + topic);
         props.put("auto.offset.reset", "earliest");
+        props.put("enable.auto.commit", "false"); // every read starts from the beginning
         List<ReplicaStatus> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(ReplicateJob.STATUS_TOPIC));
+            consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (out.size() < atLeast && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
