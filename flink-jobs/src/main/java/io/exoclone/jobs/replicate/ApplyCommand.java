@@ -1,0 +1,204 @@
+package io.exoclone.jobs.replicate;
+
+import io.exoclone.cli.CliContext;
+import io.exoclone.cli.ExitCodes;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code exoclone apply}: runs {@link ReplicateJob} into the pool named by {@code --pool}. The job
+ * opens the pool itself (one process owns a pool), so this command never does.
+ */
+@Command(
+        name = "apply",
+        description = {
+            "Continuously import published exo-clones into the pool (ReplicateJob), in lineage"
+                    + " order, and report each on exoclone.replica-status.",
+            "Runs on Flink's local environment with its dashboard on 127.0.0.1 unless --flink"
+                    + " names a cluster. Ctrl-C stops cleanly."
+        })
+public final class ApplyCommand implements Callable<Integer> {
+    private static final int DASHBOARD_PORT = 8081;
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--bootstrap",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(
+            names = "--site",
+            paramLabel = "NAME",
+            defaultValue = "replica",
+            description = "Name of this replica site in statuses (default: ${DEFAULT-VALUE}).")
+    String site;
+
+    @Option(
+            names = "--flink",
+            paramLabel = "HOST:PORT",
+            description = "Submit to this Flink cluster (REST address) instead of running locally.")
+    String flink;
+
+    @Option(
+            names = "--group",
+            paramLabel = "ID",
+            description = "Kafka consumer group (default: exoclone-replicate-SITE).")
+    String group;
+
+    @Option(
+            names = "--hadoop",
+            paramLabel = "KEY=VALUE",
+            description = "A Hadoop setting for hdfs:// and s3a:// URIs; repeatable.")
+    Map<String, String> hadoop = new LinkedHashMap<>();
+
+    @Option(
+            names = "--flink-conf",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A Flink setting for the job (e.g. restart-strategy.type=none); repeatable.")
+    Map<String, String> flinkConf = new LinkedHashMap<>();
+
+    @Option(
+            names = "--once",
+            description = "Apply what is published now, then exit (no waiting for more).")
+    boolean once;
+
+    @Override
+    public Integer call() throws Exception {
+        CliContext cli = CliContext.of(spec);
+        PrintWriter out = cli.out();
+        Path pool = cli.poolDir().toAbsolutePath();
+        ReplicateJob job =
+                ReplicateJob.builder()
+                        .bootstrap(bootstrap)
+                        .poolDir(pool.toString())
+                        .site(site)
+                        .groupId(group)
+                        .hadoopProperties(hadoop)
+                        .bounded(once)
+                        .build();
+        StreamExecutionEnvironment env;
+        if (flink == null) {
+            int port = dashboardPort();
+            Configuration conf = localConfig(port);
+            conf.addAll(Configuration.fromMap(flinkConf));
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            out.println("Flink dashboard: http://127.0.0.1:" + port);
+        } else {
+            env = remote(cli, flink, Configuration.fromMap(flinkConf));
+            out.println("Submitting to Flink at " + flink);
+        }
+        job.addTo(env);
+        JobClient client = env.executeAsync(job.jobName());
+        out.println(
+                "Replicating "
+                        + ReplicateJob.PUBLISHED_TOPIC
+                        + " from "
+                        + bootstrap
+                        + " into "
+                        + pool
+                        + " as site "
+                        + site
+                        + " (job "
+                        + client.getJobID()
+                        + ")"
+                        + (once ? "" : "; Ctrl-C stops"));
+        out.flush();
+        Thread stopper = new Thread(() -> cancel(client), "exoclone-apply-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            client.getJobExecutionResult().get();
+            out.println("Done: every exo-clone published so far is applied or waiting.");
+            return ExitCodes.OK;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
+    }
+
+    /** Cancels the job and waits until its operators have closed (the pool is committed). */
+    private static void cancel(JobClient client) {
+        try {
+            client.cancel().get(30, TimeUnit.SECONDS);
+            client.getJobExecutionResult().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the job may be gone already; nothing else to stop
+        }
+    }
+
+    private static Configuration localConfig(int port) {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, Integer.toString(port));
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+        return conf;
+    }
+
+    /** 8081 when free on 127.0.0.1, else any free port. */
+    static int dashboardPort() throws IOException {
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket s = new ServerSocket(DASHBOARD_PORT, 1, lo)) {
+            return DASHBOARD_PORT;
+        } catch (IOException busy) {
+            try (ServerSocket s = new ServerSocket(0, 1, lo)) {
+                return s.getLocalPort();
+            }
+        }
+    }
+
+    /**
+     * An environment that submits to {@code hostPort} with the jars of this command's class path
+     * that the cluster lacks (the project's modules, the Kafka connector, Hadoop's client), leaving
+     * out Flink's own jars and logging backends, which the cluster provides.
+     */
+    private static StreamExecutionEnvironment remote(
+            CliContext cli, String hostPort, Configuration conf) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw cli.usageError("Expected HOST:PORT for --flink, got: " + hostPort);
+        }
+        String host = hostPort.substring(0, colon);
+        int port = Integer.parseInt(hostPort.substring(colon + 1));
+        List<String> jars = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String name = new File(entry).getName();
+            boolean flinkOwn = name.startsWith("flink-") && !name.startsWith("flink-connector-");
+            boolean logging = name.startsWith("log4j-") || name.startsWith("slf4j-");
+            if (name.endsWith(".jar") && !flinkOwn && !logging) {
+                jars.add(entry);
+            }
+        }
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                host, port, conf, jars.toArray(new String[0]));
+    }
+}
