@@ -312,6 +312,11 @@ class ChangeFeedITCase {
                     .hasRootCauseInstanceOf(
                             org.apache.kafka.common.errors.ProducerFencedException.class);
             assertThat(feed.failure()).containsInstanceOf(FeedFencedException.class);
+            // The failure is recorded just before the publishing thread ends: allow it to end.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (feed.isRunning() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertThat(feed.isRunning()).isFalse();
         }
     }
