@@ -11,8 +11,15 @@ here="$(dirname "${BASH_SOURCE[0]}")"
 . "$here/lib.sh"
 
 load_ports
-"$here/kafka.sh" start
-"$here/jobmanager.sh" start
+cluster_classpath >/dev/null
+kafka_probe_classes >/dev/null
+# The broker and the JobManager do not need each other: start them side by side.
+"$here/kafka.sh" start &
+kafka=$!
+jm=0
+"$here/jobmanager.sh" start || jm=$?
+wait "$kafka" || die "the broker did not start (logs: $WORK/log/kafka.*)"
+[ "$jm" = 0 ] || die "the JobManager did not start (logs: $WORK/log/jobmanager.*)"
 "$here/taskmanager.sh" start
 cat <<MSG
 exoclone local cluster is up (work dir $WORK)
