@@ -23,7 +23,7 @@ start() {
     jvm="$(echo "$params" | sed -n 1p)"
     log "jobmanager: starting, dashboard http://$FLINK_REST"
     # shellcheck disable=SC2086 # the JVM parameters are a list
-    spawn jobmanager $jvm -cp "$(cluster_classpath)" \
+    spawn jobmanager $jvm "${FLINK_JDK_OPTS[@]}" -cp "$(cluster_classpath)" \
         org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$WORK/conf"
     wait_for jobmanager 90 rest_up
     log "jobmanager: up (pid $(running_pid jobmanager))"

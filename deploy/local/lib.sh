@@ -253,6 +253,28 @@ CONF
 
 # --- Flink -------------------------------------------------------------------------------------
 
+# What Flink's own launch scripts give every Flink JVM on Java 17 (env.java.default-opts.all of the
+# distribution's config.yaml): Kryo, the DataStream translators and the network stack reflect into
+# these JDK packages.
+FLINK_JDK_OPTS=(
+    -XX:+IgnoreUnrecognizedVMOptions
+    --add-exports=java.base/sun.net.util=ALL-UNNAMED
+    --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+    --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+    --add-opens=java.base/java.lang=ALL-UNNAMED
+    --add-opens=java.base/java.net=ALL-UNNAMED
+    --add-opens=java.base/java.io=ALL-UNNAMED
+    --add-opens=java.base/java.nio=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+    --add-opens=java.base/java.text=ALL-UNNAMED
+    --add-opens=java.base/java.time=ALL-UNNAMED
+    --add-opens=java.base/java.util=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
+)
+
 # Writes $WORK/conf/config.yaml: a session cluster with one JobManager and one TaskManager of two
 # slots, everything on 127.0.0.1, small memory, state and checkpoints under $WORK/flink.
 write_flink_config() {

@@ -39,7 +39,7 @@ find_job_jar() {
 
 # Runs Flink's command line client against the local cluster (config.yaml names the REST address).
 flink_cli() {
-    FLINK_CONF_DIR="$WORK/conf" "$JAVA" -Xmx256m -Dlog4j2.level=WARN \
+    FLINK_CONF_DIR="$WORK/conf" "$JAVA" -Xmx256m "${FLINK_JDK_OPTS[@]}" -Dlog4j2.level=ERROR \
         -Dlog4j2.configurationFile="$ROOT/deploy/log4j2-cli.xml" -cp "$(cluster_classpath)" \
         org.apache.flink.client.cli.CliFrontend "$@"
 }
@@ -74,8 +74,9 @@ submit() {
         echo "Build it with: mvn -DskipTests -pl flink-jobs -am package (or set EXOCLONE_BUILD=1)" >&2
         exit 3
     fi
-    # A job class may keep its entry point in a companion <Job>Main class.
-    if ! jar_has_class "$jar" "$main" && jar_has_class "$jar" "${main}Main"; then
+    # A job class may keep its entry point in a companion <Job>Main class; that one wins.
+    if [ -z "${EXOCLONE_ASSEMBLE_MAIN:-}${EXOCLONE_REPLICATE_MAIN:-}" ] &&
+        jar_has_class "$jar" "${main}Main"; then
         main="${main}Main"
     fi
     jar_has_class "$jar" "$main" || die "$jar has no class $main (set EXOCLONE_${job^^}_MAIN)"

@@ -28,7 +28,7 @@ start() {
     id="local-tm-$(date +%s)-$RANDOM"
     log "taskmanager: starting ($id)"
     # shellcheck disable=SC2086 # JVM parameters and dynamic properties are lists
-    spawn taskmanager $jvm -cp "$(cluster_classpath)" \
+    spawn taskmanager $jvm "${FLINK_JDK_OPTS[@]}" -cp "$(cluster_classpath)" \
         org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$WORK/conf" \
         $dynamic -D "taskmanager.resource-id=$id"
     wait_for taskmanager 90 registered "$id"
