@@ -4,6 +4,7 @@ import io.exoclone.engine.Pool;
 import io.exoclone.format.Compression;
 import io.exoclone.jobs.assemble.ChangeSplitter;
 import io.exoclone.jobs.assemble.Chunk;
+import io.exoclone.jobs.assemble.DeadLetterRecordSerializer;
 import io.exoclone.jobs.assemble.DeadLetters;
 import io.exoclone.jobs.assemble.DecodeFunction;
 import io.exoclone.jobs.assemble.DedupFunction;
@@ -17,12 +18,10 @@ import io.exoclone.jobs.sink.PendingFile;
 import io.exoclone.jobs.sink.PublishToKafka;
 import io.exoclone.jobs.sink.PublishedRecordSerializer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -129,14 +128,9 @@ public final class AssembleJob {
     }
 
     private static KafkaSink<byte[]> deadLetterSink(AssembleOptions o) {
-        SerializationSchema<byte[]> identity = b -> b;
         return KafkaSink.<byte[]>builder()
                 .setBootstrapServers(o.bootstrap())
-                .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<byte[]>builder()
-                                .setTopic(o.deadLetterTopic())
-                                .setValueSerializationSchema(identity)
-                                .build())
+                .setRecordSerializer(new DeadLetterRecordSerializer(o.deadLetterTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
