@@ -17,6 +17,7 @@ import io.exoclone.jobs.sink.ExocloneFileSink;
 import io.exoclone.jobs.sink.PendingFile;
 import io.exoclone.jobs.sink.PublishToKafka;
 import io.exoclone.jobs.sink.PublishedRecordSerializer;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -46,6 +47,14 @@ public final class AssembleJob {
 
     /** Configures {@code env} (checkpoints, state backend, parallelism) and adds the job to it. */
     public static void build(StreamExecutionEnvironment env, AssembleOptions o) {
+        build(env, o, UnaryOperator.identity());
+    }
+
+    /** Test seam: {@code afterDecode} may add an operator (a fault injector) after decoding. */
+    static void build(
+            StreamExecutionEnvironment env,
+            AssembleOptions o,
+            UnaryOperator<DataStream<FeedEvent>> afterDecode) {
         Configuration conf = new Configuration();
         conf.set(
                 StateBackendOptions.STATE_BACKEND,
@@ -73,7 +82,9 @@ public final class AssembleJob {
         SingleOutputStreamOperator<FeedEvent> decoded =
                 raw.process(new DecodeFunction()).name("decode").uid("exoclone-decode");
         SingleOutputStreamOperator<Chunk> chunks =
-                decoded.keyBy(e -> e.snapshotId, Types.STRING)
+                afterDecode
+                        .apply(decoded)
+                        .keyBy(e -> e.snapshotId, Types.STRING)
                         .process(new ChangeSplitter(BLOCK_SIZE))
                         .name("split")
                         .uid("exoclone-split");
