@@ -32,7 +32,8 @@ class AssembleJobHadoopITCase {
                 HDFS.hadoopProperties(),
                 "hdfs-",
                 tmp,
-                UnaryOperator.identity());
+                UnaryOperator.identity(),
+                false);
     }
 
     @Test
@@ -44,6 +45,7 @@ class AssembleJobHadoopITCase {
                 S3.hadoopProperties(),
                 "s3-",
                 tmp,
-                UnaryOperator.identity());
+                UnaryOperator.identity(),
+                false);
     }
 }

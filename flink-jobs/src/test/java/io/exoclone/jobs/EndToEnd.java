@@ -36,11 +36,12 @@ final class EndToEnd {
             Map<String, String> hadoop,
             String prefix,
             Path tmp,
-            UnaryOperator<DataStream<FeedEvent>> afterDecode)
+            UnaryOperator<DataStream<FeedEvent>> afterDecode,
+            boolean waitForFirstFiles)
             throws Exception {
-        kafka.createTopic(prefix + "node-changes", 2);
-        kafka.createTopic(prefix + "published", 1);
-        kafka.createTopic(prefix + "dead-letter", 1);
+        createTopic(kafka, prefix + "node-changes", 2);
+        createTopic(kafka, prefix + "published", 1);
+        createTopic(kafka, prefix + "dead-letter", 1);
         AssembleOptions options =
                 AssembleOptions.builder()
                         .bootstrap(kafka.bootstrapServers())
@@ -67,6 +68,16 @@ final class EndToEnd {
                 UUID id = workload.step(i);
                 snapshots.add(id);
                 feed.publish(source, id);
+                if (i == 1 && waitForFirstFiles) {
+                    // Let checkpoints commit the first files before the rest arrives.
+                    assertThat(
+                                    ReplicaCheck.readPublished(
+                                            kafka.clientProperties(),
+                                            prefix + "published",
+                                            2,
+                                            Duration.ofSeconds(60)))
+                            .hasSize(2);
+                }
             }
             List<ExoclonePublished> published =
                     ReplicaCheck.readPublished(
@@ -88,6 +99,25 @@ final class EndToEnd {
                     .allMatch(n -> n.endsWith(".exo") && !n.startsWith("."));
             ReplicaCheck.importAndCompare(source, snapshots, published, hadoop, tmp);
             job.cancel().get();
+        }
+    }
+
+    /**
+     * {@link EmbeddedKafka#createTopic}, retried: right after creation the broker may not know the
+     * topic yet when the helper describes it (creating an existing topic is a no-op).
+     */
+    static void createTopic(EmbeddedKafka kafka, String name, int partitions)
+            throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                kafka.createTopic(name, partitions);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
         }
     }
 
