@@ -33,7 +33,7 @@ class AssembleJobHadoopITCase {
                 "hdfs-",
                 tmp,
                 UnaryOperator.identity(),
-                false);
+                true);
     }
 
     @Test
@@ -46,6 +46,6 @@ class AssembleJobHadoopITCase {
                 "s3-",
                 tmp,
                 UnaryOperator.identity(),
-                false);
+                true);
     }
 }

@@ -35,6 +35,12 @@ final class ReplicaCheck {
      */
     static List<ExoclonePublished> readPublished(
             Properties client, String topic, int expected, Duration timeout) {
+        return readPublished(client, topic, expected, timeout, Duration.ofSeconds(2));
+    }
+
+    /** As above, then keeps reading for {@code settle} to catch duplicates. */
+    static List<ExoclonePublished> readPublished(
+            Properties client, String topic, int expected, Duration timeout, Duration settle) {
         Properties p = new Properties();
         p.putAll(client);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
@@ -52,8 +58,8 @@ final class ReplicaCheck {
                 }
             }
             // Anything beyond the expected count would be a duplicate: look a little longer.
-            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < settle) {
+            long settleEnd = System.nanoTime() + settle.toNanos();
+            while (System.nanoTime() < settleEnd) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     out.add(codec.decode(r.value(), ExoclonePublished.class));
                 }

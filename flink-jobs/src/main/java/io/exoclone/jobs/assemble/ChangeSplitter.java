@@ -71,6 +71,9 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                             "Snapshot %s: NodeChange sequence %d arrived, expected %d",
                             e.snapshotId, e.sequence, p.nextSequence));
         } else {
+            if (e.sequence == 0) {
+                p.firstTimestamp = e.timestampMillis;
+            }
             String problem = split(e, p, out);
             if (problem != null) {
                 reject(e, p, ctx, "Snapshot " + e.snapshotId + ": " + problem);
@@ -162,6 +165,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         Chunk c = new Chunk();
         c.snapshotId = snapshotId;
         c.ordinal = p.nextOrdinal++;
+        c.snapshotOrder = p.firstTimestamp;
         c.startBlock = r.startBlock;
         c.blocks = r.blocks;
         c.kind = r.kind;

@@ -14,6 +14,14 @@ public class Chunk {
 
     public String snapshotId;
     public long ordinal;
+
+    /**
+     * The snapshot's place in the dedup order (Kafka timestamp of its first record; ties broken by
+     * snapshot id): a chunk may only reference snapshots before its own, so references never form a
+     * cycle.
+     */
+    public long snapshotOrder;
+
     public long startBlock;
     public int blocks;
     public byte kind;

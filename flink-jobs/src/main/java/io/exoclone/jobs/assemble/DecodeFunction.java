@@ -54,6 +54,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, FeedEvent> 
         e.topic = r.topic;
         e.partition = r.partition;
         e.offset = r.offset;
+        e.timestampMillis = r.timestampMillis;
         out.collect(e);
     }
 

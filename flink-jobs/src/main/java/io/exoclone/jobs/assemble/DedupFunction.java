@@ -14,10 +14,13 @@ import org.apache.flink.util.Collector;
  *
  * <p>The first occurrence of a content hash stays DATA and records where its bytes live: the
  * exo-clone being assembled (the snapshot) and the byte offset {@code startBlock * blockSize} in
- * that exo-clone's resulting volume image (FORMAT.md §4.3). Every later chunk with the same hash
- * and length becomes a DEDUP reference to that place, unless the place is in the same snapshot at
- * or after the chunk itself (a file may only reference its own earlier blocks): then it stays DATA.
- * ZERO and TRIM chunks pass through unchanged.
+ * that exo-clone's resulting volume image (FORMAT.md §4.3). A later chunk with the same hash and
+ * length becomes a DEDUP reference to that place when the place's snapshot comes before the chunk's
+ * in the dedup order ({@link Chunk#snapshotOrder}), or is the chunk's own snapshot at blocks before
+ * it (a file may only reference its own earlier blocks). Otherwise it stays DATA, and if the
+ * recorded snapshot comes later in the order, the index moves to this chunk. So references only
+ * point backwards in one total order and files can always be imported in it. ZERO and TRIM chunks
+ * pass through unchanged.
  */
 public final class DedupFunction extends KeyedProcessFunction<String, Chunk, Chunk> {
     private static final long serialVersionUID = 1L;
@@ -59,15 +62,21 @@ public final class DedupFunction extends KeyedProcessFunction<String, Chunk, Chu
         UUID self = UUID.fromString(c.snapshotId);
         dataBytes.inc(length);
         DedupLocation seen = index.value();
-        if (seen == null) {
-            index.update(new DedupLocation(self, offset, length));
+        DedupLocation here = new DedupLocation(self, c.snapshotOrder, offset, length);
+        if (seen == null || seen.length != length) {
+            index.update(here);
             out.collect(c);
             return;
         }
-        boolean usable =
-                seen.length == length
-                        && (!seen.exoclone().equals(self) || seen.imageOffset + length <= offset);
-        if (!usable) {
+        boolean sameSnapshot = seen.exoclone().equals(self);
+        if (!sameSnapshot && !seen.before(c.snapshotOrder, self)) {
+            // Recorded by a snapshot that comes later in the dedup order (another partition got
+            // ahead): this one stays DATA and becomes the place later snapshots reference.
+            index.update(here);
+            out.collect(c);
+            return;
+        }
+        if (sameSnapshot && seen.imageOffset + length > offset) {
             out.collect(c);
             return;
         }

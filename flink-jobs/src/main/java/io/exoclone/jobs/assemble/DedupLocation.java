@@ -9,12 +9,17 @@ import java.util.UUID;
 public class DedupLocation {
     public long exocloneMsb;
     public long exocloneLsb;
+
+    /** {@link Chunk#snapshotOrder} of the exo-clone. */
+    public long order;
+
     public long imageOffset;
     public long length;
 
     public DedupLocation() {}
 
-    public DedupLocation(UUID exoclone, long imageOffset, long length) {
+    public DedupLocation(UUID exoclone, long order, long imageOffset, long length) {
+        this.order = order;
         this.exocloneMsb = exoclone.getMostSignificantBits();
         this.exocloneLsb = exoclone.getLeastSignificantBits();
         this.imageOffset = imageOffset;
@@ -23,5 +28,13 @@ public class DedupLocation {
 
     public UUID exoclone() {
         return new UUID(exocloneMsb, exocloneLsb);
+    }
+
+    /** Whether this exo-clone comes before {@code snapshot} (of order {@code snapshotOrder}). */
+    public boolean before(long snapshotOrder, UUID snapshot) {
+        if (order != snapshotOrder) {
+            return order < snapshotOrder;
+        }
+        return exoclone().toString().compareTo(snapshot.toString()) < 0;
     }
 }

@@ -8,6 +8,10 @@ public class FeedEvent {
     public String topic;
     public int partition;
     public long offset;
+
+    /** Kafka timestamp of the record, epoch milliseconds. */
+    public long timestampMillis;
+
     public String volumeId;
     public String volumeName;
     public String snapshotId;

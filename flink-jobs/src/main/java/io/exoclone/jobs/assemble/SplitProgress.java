@@ -5,6 +5,9 @@ public class SplitProgress {
     /** The sequence number of the next NodeChange expected. */
     public long nextSequence;
 
+    /** Kafka timestamp of the snapshot's first record: its place in the dedup order. */
+    public long firstTimestamp;
+
     /** The ordinal the next emitted chunk gets. */
     public long nextOrdinal;
 

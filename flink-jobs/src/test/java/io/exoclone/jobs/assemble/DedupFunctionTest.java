@@ -57,6 +57,36 @@ class DedupFunctionTest {
     }
 
     @Test
+    void aSnapshotLaterInTheOrderNeverBecomesTheSourceOfAnEarlierOne() throws Exception {
+        byte[] x = Chunks.block(6, 1);
+        byte[] y = Chunks.block(7, 1);
+        Chunk bx = Chunks.data(B, 0, 0, x);
+        bx.snapshotOrder = 2000;
+        Chunk ax = Chunks.data(A, 0, 5, x);
+        ax.snapshotOrder = 1000;
+        Chunk ay = Chunks.data(A, 1, 6, y);
+        ay.snapshotOrder = 1000;
+        Chunk by = Chunks.data(B, 1, 1, y);
+        by.snapshotOrder = 2000;
+        try (var h = harness(null)) {
+            h.processElement(bx, 0); // B (later) is seen first
+            h.processElement(ax, 0); // A must not reference B
+            h.processElement(ay, 0);
+            h.processElement(by, 0); // B may reference A
+            List<Chunk> out = h.extractOutputValues();
+            assertThat(out)
+                    .extracting(c -> c.kind)
+                    .containsExactly(Chunk.DATA, Chunk.DATA, Chunk.DATA, Chunk.DEDUP);
+            assertThat(out.get(3).dedupSource).isEqualTo(A.toString());
+            // The index moved to A: a third snapshot references A, not B.
+            Chunk cx = Chunks.data(UUID.randomUUID(), 0, 9, x);
+            cx.snapshotOrder = 3000;
+            h.processElement(cx, 0);
+            assertThat(h.extractOutputValues().get(4).dedupSource).isEqualTo(A.toString());
+        }
+    }
+
+    @Test
     void aCopyEarlierInTheSameSnapshotThanItsFirstSightingStaysData() throws Exception {
         byte[] x = Chunks.block(5, 2);
         try (var h = harness(null)) {
