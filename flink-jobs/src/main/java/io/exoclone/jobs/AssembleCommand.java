@@ -74,6 +74,14 @@ final class AssembleCommand implements Callable<Integer> {
     String stateBackend;
 
     @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "URI",
+            description =
+                    "Where checkpoints go (file://, hdfs://). Default: a directory under java.io.tmpdir"
+                            + " when local; the cluster's setting with --flink.")
+    String checkpointDir;
+
+    @Option(
             names = "--jar",
             paramLabel = "FILE",
             description = "Job jar to submit with --flink (default: the one mvn package built).")
@@ -85,10 +93,20 @@ final class AssembleCommand implements Callable<Integer> {
         AssembleOptions options;
         try {
             AssembleOptions.Builder b = AssembleOptions.builder();
+            if (flink == null) {
+                // Local runs keep checkpoints on this machine unless told otherwise.
+                b.checkpointDir(
+                        Path.of(System.getProperty("java.io.tmpdir"), "exoclone-checkpoints")
+                                .toUri()
+                                .toString());
+            }
             if (config != null) {
                 b.file(config);
             }
-            b.bootstrap(bootstrap).target(to).stateBackend(stateBackend);
+            b.bootstrap(bootstrap)
+                    .target(to)
+                    .stateBackend(stateBackend)
+                    .checkpointDir(checkpointDir);
             if (parallelism != null) {
                 b.parallelism(parallelism);
             }

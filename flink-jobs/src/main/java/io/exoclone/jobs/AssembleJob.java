@@ -20,6 +20,7 @@ import io.exoclone.jobs.sink.PublishedRecordSerializer;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -59,6 +60,11 @@ public final class AssembleJob {
         conf.set(
                 StateBackendOptions.STATE_BACKEND,
                 o.stateBackend().equals("rocksdb") ? "rocksdb" : "hashmap");
+        if (o.checkpointDir() != null) {
+            // The assembler's pending chunks outgrow the JobManager's in-memory checkpoints.
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
+        }
         env.configure(conf);
         env.enableCheckpointing(o.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
         if (o.parallelism() > 0) {

@@ -14,6 +14,7 @@ import java.util.Properties;
  * Settings of {@link AssembleJob}, from a properties file and flags. Keys: {@code bootstrap},
  * {@code to}, {@code topic.node-changes}, {@code topic.published}, {@code topic.dead-letter},
  * {@code group.id}, {@code transactional.id.prefix}, {@code checkpoint.interval.ms}, {@code
+ * checkpoint.dir} (a URI Flink can write, shared by the cluster; unset: the cluster's own), {@code
  * state.backend} ({@code heap} or {@code rocksdb}), {@code parallelism}, and {@code hadoop.*}
  * (passed to Hadoop without the prefix, for example {@code hadoop.fs.s3a.endpoint}).
  */
@@ -28,6 +29,7 @@ public record AssembleOptions(
         long checkpointIntervalMs,
         String stateBackend,
         int parallelism,
+        String checkpointDir,
         Map<String, String> hadoopProperties) {
 
     public AssembleOptions {
@@ -84,6 +86,10 @@ public record AssembleOptions(
             return set("state.backend", v);
         }
 
+        public Builder checkpointDir(String v) {
+            return set("checkpoint.dir", v);
+        }
+
         public Builder hadoop(Map<String, String> props) {
             props.forEach((k, v) -> set("hadoop." + k, v));
             return this;
@@ -136,7 +142,22 @@ public record AssembleOptions(
                     interval,
                     backend,
                     (int) parallelism,
+                    checkpointDir(),
                     hadoop);
+        }
+
+        private String checkpointDir() {
+            String dir = p.getProperty("checkpoint.dir");
+            if (dir == null || dir.isBlank()) {
+                return null;
+            }
+            if (URI.create(dir.trim()).getScheme() == null) {
+                throw new IllegalArgumentException(
+                        "checkpoint.dir must be a URI with a scheme (file://, hdfs://), got '"
+                                + dir
+                                + "'");
+            }
+            return dir.trim();
         }
 
         private String required(String key) {

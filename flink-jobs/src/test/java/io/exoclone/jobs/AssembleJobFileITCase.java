@@ -54,6 +54,7 @@ class AssembleJobFileITCase {
                         .set("transactional.id.prefix", prefix + "assemble")
                         .set("group.id", prefix + "assemble")
                         .checkpointIntervalMs(500)
+                        .checkpointDir(tmp.resolve("checkpoints").toUri().toString())
                         .parallelism(2)
                         .build();
 

@@ -41,7 +41,7 @@ public final class AssembleThroughput {
             try (Pool pool = Pool.create(tmp.resolve("source"));
                     ChangeFeedProducer feed =
                             new ChangeFeedProducer(
-                                    kafka.clientProperties(), "node-changes", 900 << 10)) {
+                                    kafka.clientProperties(), "node-changes", 512 << 10)) {
                 Random random = new Random(1);
                 long size = (long) mib << 21;
                 pool.createVolume("a", size);
@@ -79,6 +79,7 @@ public final class AssembleThroughput {
                             .set("topic.published", "published")
                             .set("topic.dead-letter", "dead-letter")
                             .checkpointIntervalMs(1000)
+                            .checkpointDir(tmp.resolve("checkpoints").toUri().toString())
                             .parallelism(parallelism)
                             .stateBackend(backend)
                             .build();

@@ -73,8 +73,13 @@ final class ChangeFeedProducer implements AutoCloseable {
                     throw new AssertionError("Engine content hash is not SHA-256 of the data");
                 }
                 dataBytes += data.length;
-                int parts =
-                        data.length <= budget ? 1 : (data.length + maxDataBytes - 1) / maxDataBytes;
+                int parts = (data.length + maxDataBytes - 1) / maxDataBytes;
+                if (parts == 1 && data.length > budget) {
+                    // This record is full: the range starts the next record of the node.
+                    records.add(node(s, volumeId, parent, records.size(), leaf, current));
+                    current = new ArrayList<>();
+                    budget = maxDataBytes;
+                }
                 if (parts == 1) {
                     current.add(
                             range(d.startBlock(), d.blocks(), RangeKind.DATA, hash, data, 0, 1, 0));

@@ -54,6 +54,7 @@ final class EndToEnd {
                         .set("group.id", prefix + "assemble")
                         .hadoop(hadoop)
                         .checkpointIntervalMs(500)
+                        .checkpointDir(tmp.resolve("checkpoints").toUri().toString())
                         .parallelism(2)
                         .build();
         try (Pool source = Pool.create(tmp.resolve("source"));
