@@ -1,0 +1,154 @@
+package io.exoclone.jobs;
+
+import io.exoclone.engine.Pool;
+import io.exoclone.format.Compression;
+import io.exoclone.jobs.assemble.ChangeSplitter;
+import io.exoclone.jobs.assemble.Chunk;
+import io.exoclone.jobs.assemble.DeadLetterRecordSerializer;
+import io.exoclone.jobs.assemble.DeadLetters;
+import io.exoclone.jobs.assemble.DecodeFunction;
+import io.exoclone.jobs.assemble.DedupFunction;
+import io.exoclone.jobs.assemble.FeedEvent;
+import io.exoclone.jobs.assemble.RawRecord;
+import io.exoclone.jobs.assemble.RawRecordDeserializer;
+import io.exoclone.jobs.assemble.SealInfo;
+import io.exoclone.jobs.assemble.SnapshotAssembler;
+import io.exoclone.jobs.sink.ExocloneFileSink;
+import io.exoclone.jobs.sink.PendingFile;
+import io.exoclone.jobs.sink.PublishToKafka;
+import io.exoclone.jobs.sink.PublishedRecordSerializer;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Turns the change feed into exo-clone files: read committed node changes, decode, split into
+ * chunks, dedup by content hash, assemble per snapshot, commit files with a two-phase sink, then
+ * publish them. This class only wires the operators (package {@code assemble} and {@code sink});
+ * every operator has a stable name and uid so savepoints survive changes to the job.
+ */
+public final class AssembleJob {
+    public static final String JOB_NAME = "exoclone-assemble";
+    private static final int BLOCK_SIZE = Pool.BLOCK_SIZE;
+
+    private AssembleJob() {}
+
+    /** Configures {@code env} (checkpoints, state backend, parallelism) and adds the job to it. */
+    public static void build(StreamExecutionEnvironment env, AssembleOptions o) {
+        build(env, o, UnaryOperator.identity());
+    }
+
+    /** Test seam: {@code afterDecode} may add an operator (a fault injector) after decoding. */
+    static void build(
+            StreamExecutionEnvironment env,
+            AssembleOptions o,
+            UnaryOperator<DataStream<FeedEvent>> afterDecode) {
+        Configuration conf = new Configuration();
+        conf.set(
+                StateBackendOptions.STATE_BACKEND,
+                o.stateBackend().equals("rocksdb") ? "rocksdb" : "hashmap");
+        if (o.checkpointDir() != null) {
+            // The assembler's pending chunks outgrow the JobManager's in-memory checkpoints.
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
+        }
+        env.configure(conf);
+        env.enableCheckpointing(o.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        if (o.parallelism() > 0) {
+            env.setParallelism(o.parallelism());
+        }
+
+        KafkaSource<RawRecord> source =
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(o.bootstrap())
+                        .setTopics(o.nodeChangesTopic())
+                        .setGroupId(o.groupId())
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setProperty("isolation.level", "read_committed")
+                        .setDeserializer(new RawRecordDeserializer())
+                        .build();
+
+        DataStream<RawRecord> raw =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "node-changes")
+                        .uid("exoclone-node-changes");
+        SingleOutputStreamOperator<FeedEvent> decoded =
+                raw.process(new DecodeFunction()).name("decode").uid("exoclone-decode");
+        SingleOutputStreamOperator<Chunk> chunks =
+                afterDecode
+                        .apply(decoded)
+                        .keyBy(e -> e.snapshotId, Types.STRING)
+                        .process(new ChangeSplitter(BLOCK_SIZE))
+                        .name("split")
+                        .uid("exoclone-split");
+        DataStream<SealInfo> seals = chunks.getSideOutput(ChangeSplitter.SEALS);
+        SingleOutputStreamOperator<Chunk> deduped =
+                chunks.keyBy(Chunk::dedupKey, Types.STRING)
+                        .process(new DedupFunction(BLOCK_SIZE))
+                        .name("dedup")
+                        .uid("exoclone-dedup");
+        SingleOutputStreamOperator<PendingFile> files =
+                deduped.keyBy(c -> c.snapshotId, Types.STRING)
+                        .connect(seals.keyBy(s -> s.snapshotId, Types.STRING))
+                        .process(
+                                new SnapshotAssembler(
+                                        o.target(),
+                                        o.hadoopProperties(),
+                                        Compression.NONE,
+                                        BLOCK_SIZE))
+                        .name("assemble")
+                        .uid("exoclone-assemble");
+        files.sinkTo(
+                        new ExocloneFileSink(
+                                o.target(),
+                                o.hadoopProperties(),
+                                new PublishToKafka(publishedSink(o))))
+                .name("exoclone-files")
+                .uid("exoclone-files");
+
+        decoded.getSideOutput(DeadLetters.TAG)
+                .union(chunks.getSideOutput(DeadLetters.TAG), files.getSideOutput(DeadLetters.TAG))
+                .sinkTo(deadLetterSink(o))
+                .name("dead-letters")
+                .uid("exoclone-dead-letters");
+    }
+
+    /** Builds the job into {@code env} and starts it without waiting for it to end. */
+    public static JobClient start(StreamExecutionEnvironment env, AssembleOptions o)
+            throws Exception {
+        build(env, o);
+        return env.executeAsync(JOB_NAME);
+    }
+
+    private static KafkaSink<PendingFile> publishedSink(AssembleOptions o) {
+        long timeout = Math.min(900_000, Math.max(60_000, 10 * o.checkpointIntervalMs()));
+        return KafkaSink.<PendingFile>builder()
+                .setBootstrapServers(o.bootstrap())
+                .setRecordSerializer(new PublishedRecordSerializer(o.publishedTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(o.transactionalIdPrefix())
+                .setProperty("transaction.timeout.ms", Long.toString(timeout))
+                .build();
+    }
+
+    private static KafkaSink<byte[]> deadLetterSink(AssembleOptions o) {
+        return KafkaSink.<byte[]>builder()
+                .setBootstrapServers(o.bootstrap())
+                .setRecordSerializer(new DeadLetterRecordSerializer(o.deadLetterTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+}

@@ -1,0 +1,59 @@
+package io.exoclone.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AssembleOptionsTest {
+    @TempDir Path dir;
+
+    @Test
+    void fileThenFlagsWithDefaults() throws Exception {
+        Path f = dir.resolve("assemble.properties");
+        Files.writeString(
+                f,
+                "bootstrap=kafka:9092\nto=hdfs://nn:8020/x\nstate.backend=rocksdb\n"
+                        + "hadoop.fs.s3a.endpoint=http://s3:9000\n");
+        AssembleOptions o = AssembleOptions.builder().file(f).bootstrap("other:1").build();
+        assertThat(o.bootstrap()).isEqualTo("other:1");
+        assertThat(o.target().toString()).isEqualTo("hdfs://nn:8020/x");
+        assertThat(o.stateBackend()).isEqualTo("rocksdb");
+        assertThat(o.nodeChangesTopic()).isEqualTo("exoclone.node-changes");
+        assertThat(o.checkpointIntervalMs()).isEqualTo(10_000);
+        assertThat(o.parallelism()).isEqualTo(-1);
+        assertThat(o.hadoopProperties()).containsEntry("fs.s3a.endpoint", "http://s3:9000");
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertThatThrownBy(() -> AssembleOptions.builder().target("file:///x").build())
+                .hasMessageContaining("'bootstrap'");
+        assertThatThrownBy(
+                        () ->
+                                AssembleOptions.builder()
+                                        .bootstrap("h:1")
+                                        .target("/no/scheme")
+                                        .build())
+                .hasMessageContaining("'/no/scheme'");
+        assertThatThrownBy(
+                        () ->
+                                AssembleOptions.builder()
+                                        .bootstrap("h:1")
+                                        .target("file:///x")
+                                        .stateBackend("mem")
+                                        .build())
+                .hasMessageContaining("'mem'");
+        assertThatThrownBy(
+                        () ->
+                                AssembleOptions.builder()
+                                        .bootstrap("h:1")
+                                        .target("file:///x")
+                                        .parallelism(0)
+                                        .build())
+                .hasMessageContaining("got 0");
+    }
+}

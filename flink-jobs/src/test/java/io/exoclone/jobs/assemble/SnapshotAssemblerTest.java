@@ -1,0 +1,109 @@
+package io.exoclone.jobs.assemble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.exoclone.format.Compression;
+import io.exoclone.format.ExocloneRange;
+import io.exoclone.format.ExocloneReader;
+import io.exoclone.jobs.sink.PendingFile;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotAssemblerTest {
+    private static final UUID S = UUID.fromString("00000000-0000-4000-8000-000000000005");
+    private static final UUID OTHER = UUID.fromString("00000000-0000-4000-8000-000000000004");
+
+    @TempDir Path dir;
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, Chunk, SealInfo, PendingFile> harness()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new SnapshotAssembler(dir.toUri(), Map.of(), Compression.NONE, Chunks.BS),
+                c -> c.snapshotId,
+                s -> s.snapshotId,
+                Types.STRING);
+    }
+
+    private static SealInfo seal(long chunks) {
+        SealInfo s = Chunks.seal(S, 3).seal;
+        s.chunkCount = chunks;
+        return s;
+    }
+
+    @Test
+    void sealBeforeDataOutOfOrderAndRepeatedChunksMakeOneFileInBlockOrder() throws Exception {
+        byte[] x = Chunks.block(1, 2);
+        Chunk dedup = Chunks.data(S, 3, 50, Chunks.block(9, 1));
+        dedup.kind = Chunk.DEDUP;
+        dedup.data = null;
+        dedup.dedupSource = OTHER.toString();
+        dedup.dedupOffset = 7L * Chunks.BS;
+        try (var h = harness()) {
+            h.processElement2(seal(4), 0);
+            h.processElement1(Chunks.data(S, 2, 20, x), 0);
+            h.processElement1(Chunks.trim(S, 0, 0, 4), 0);
+            h.processElement1(Chunks.trim(S, 0, 0, 4), 0); // repeat
+            h.processElement1(dedup, 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processElement1(Chunks.data(S, 1, 10, Chunks.block(2, 1)), 0);
+
+            List<PendingFile> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            PendingFile f = out.get(0);
+            assertThat(f.exocloneId).isEqualTo(S.toString());
+            assertThat(f.dedupIds).containsExactly(OTHER.toString());
+            assertThat(f.dedupBytes).isEqualTo(Chunks.BS);
+            assertThat(f.changedBytes).isEqualTo(4L * Chunks.BS);
+            assertThat(f.finalUri).endsWith("/" + S + ".exo");
+            Path written = Path.of(URI.create(f.inProgressUri));
+            assertThat(written.getFileName().toString()).startsWith(".").endsWith(".inprogress");
+            assertThat(Files.size(written)).isEqualTo(f.fileBytes);
+            try (ExocloneReader r = ExocloneReader.open(written)) {
+                r.verify(Optional.empty());
+                List<Long> starts = new ArrayList<>();
+                r.ranges().forEachRemaining(x2 -> starts.add(x2.startBlock()));
+                assertThat(starts).containsExactly(0L, 10L, 20L, 50L);
+                List<ExocloneRange> ranges = new ArrayList<>();
+                r.ranges().forEachRemaining(ranges::add);
+                assertThat(ranges.get(3)).isInstanceOf(ExocloneRange.Dedup.class);
+                assertThat(r.dedupUuids()).containsExactly(OTHER);
+            }
+        }
+    }
+
+    @Test
+    void anAbandonedSnapshotIsDropped() throws Exception {
+        try (var h = harness()) {
+            h.processElement1(Chunks.data(S, 0, 0, Chunks.block(1, 1)), 0);
+            SealInfo abandon = new SealInfo();
+            abandon.snapshotId = S.toString();
+            abandon.chunkCount = SealInfo.ABANDONED;
+            h.processElement2(abandon, 0);
+            h.processElement2(seal(1), 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileTheWriterRefusesGoesToTheDeadLetterOutput() throws Exception {
+        try (var h = harness()) {
+            SealInfo s = seal(1);
+            s.volumeSize = 4096; // smaller than the range at block 10
+            h.processElement2(s, 0);
+            h.processElement1(Chunks.data(S, 0, 10, Chunks.block(1, 1)), 0);
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(h.getSideOutput(DeadLetters.TAG)).hasSize(1);
+        }
+    }
+}
