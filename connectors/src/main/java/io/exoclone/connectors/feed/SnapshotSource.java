@@ -7,12 +7,8 @@ import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
 import io.exoclone.engine.SnapshotChanges;
 import io.exoclone.engine.SnapshotDiff;
-import io.exoclone.engine.Volume;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -43,16 +39,12 @@ final class SnapshotSource {
 
     private final Pool pool;
 
-    /** Snapshot id to volume id, learned while walking volumes' lineages. */
-    private final Map<UUID, UUID> volumeIds = new HashMap<>();
-
     SnapshotSource(Pool pool) {
         this.pool = pool;
     }
 
     Prepared prepare(Snapshot s) {
-        UUID volumeId = volumeId(s);
-        volumeIds.remove(s.id()); // published next (or gone): only newer snapshots stay cached
+        UUID volumeId = s.volumeId(); // recorded by the engine, even if the volume is gone
         try {
             if (s.parentId().isPresent() && pool.findSnapshot(s.parentId().get()).isEmpty()) {
                 return fullImage(s, volumeId);
@@ -103,41 +95,5 @@ final class SnapshotSource {
                         ? List.of()
                         : List.of(new SnapshotChanges.LeafChange(NO_LEAF, s.generation(), ranges));
         return new Prepared(s, volumeId, Optional.empty(), true, leaves);
-    }
-
-    /**
-     * The id of the volume a snapshot was taken of. {@link Snapshot} names the volume but does not
-     * carry its id, so the id is that of the live volume of that name whose lineage holds the
-     * snapshot. When the volume was deleted (or its name reused by an unrelated volume), a stable
-     * id is derived from the name.
-     */
-    UUID volumeId(Snapshot s) {
-        UUID known = volumeIds.get(s.id());
-        if (known != null) {
-            return known;
-        }
-        Optional<Volume> v = pool.findVolume(s.volume());
-        if (v.isPresent()) {
-            UUID id = v.get().id();
-            Optional<UUID> cur = v.get().baseSnapshotId();
-            while (cur.isPresent()) {
-                Optional<Snapshot> snap = pool.findSnapshot(cur.get());
-                if (snap.isEmpty()
-                        || snap.get().generation() < s.generation()
-                        || !snap.get().volume().equals(s.volume())) {
-                    break;
-                }
-                volumeIds.put(snap.get().id(), id);
-                if (snap.get().id().equals(s.id())) {
-                    return id;
-                }
-                cur = snap.get().parentId();
-            }
-        }
-        UUID derived =
-                UUID.nameUUIDFromBytes(
-                        ("exoclone volume " + s.volume()).getBytes(StandardCharsets.UTF_8));
-        volumeIds.put(s.id(), derived);
-        return derived;
     }
 }
