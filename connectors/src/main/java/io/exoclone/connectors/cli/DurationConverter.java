@@ -9,7 +9,7 @@ import picocli.CommandLine;
 /**
  * Picocli converter for durations: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601.
  */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern SIMPLE = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
     @Override

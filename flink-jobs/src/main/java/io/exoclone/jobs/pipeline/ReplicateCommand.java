@@ -1,0 +1,282 @@
+package io.exoclone.jobs.pipeline;
+
+import io.exoclone.cli.CliContext;
+import io.exoclone.cli.ExitCodes;
+import io.exoclone.connectors.cli.DurationConverter;
+import io.exoclone.engine.Pool;
+import io.exoclone.engine.Snapshot;
+import io.exoclone.engine.Volume;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code exoclone replicate --from POOL_A --to POOL_B [--volume NAME ...] [--every 5s]}. */
+@Command(
+        name = "replicate",
+        header = "Replicate one pool into another continuously: feed, AssembleJob, ReplicateJob.",
+        description = {
+            "Publishes every snapshot of --from to Kafka (the change feed), assembles exo-clone"
+                    + " files with global dedup (AssembleJob) and imports them into --to in"
+                    + " lineage order (ReplicateJob). With --volume, takes a snapshot of each named"
+                    + " volume every --every when it changed. Prints the Flink dashboard URL, then"
+                    + " one line per replicated snapshot: UUID, volume, bytes shipped (the"
+                    + " exo-clone file) and changed, dedup, lag, replica root hash.",
+            "",
+            "Without --bootstrap, --flink and --storage everything runs in this process on"
+                    + " 127.0.0.1: a Kafka broker, a Flink cluster with its dashboard (port 8081,"
+                    + " or a free one if 8081 is taken), exo-clone files under the work directory."
+                    + " Each option replaces one of them by an existing service; the code path is"
+                    + " the same.",
+            "",
+            "Ctrl-C stops without losing anything: no more snapshots are taken, the ones taken"
+                    + " are published, the replica applies them, the jobs stop with a savepoint"
+                    + " (a second Ctrl-C stops waiting for the replica). Running the same command"
+                    + " again resumes: the broker's data, savepoints and checkpoints live in the"
+                    + " work directory. --from stays open (locked) while replicate runs; the replica"
+                    + " pool is created if it does not exist.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  exoclone replicate --from /srv/site-a --to /srv/site-b --volume vm1 --every 5s",
+            "  exoclone replicate --from /srv/site-a --to /srv/site-b --bootstrap kafka:9092"
+                    + " --flink jobmanager:8081 --storage hdfs://nn:8020/exoclones"
+                    + " --checkpoint-dir hdfs://nn:8020/flink",
+        })
+final class ReplicateCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "POOL_A",
+            description = "Source pool directory.")
+    Path from;
+
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "POOL_B",
+            description = "Replica pool directory (created if missing).")
+    Path to;
+
+    @Option(
+            names = {"-v", "--volume"},
+            paramLabel = "NAME",
+            description =
+                    "Volume of POOL_A to snapshot every --every while it changes (repeatable).")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(
+            names = "--every",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Snapshot interval for --volume (default: ${DEFAULT-VALUE}).")
+    Duration every;
+
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of a broker in this process.")
+    String bootstrap;
+
+    @Option(
+            names = "--flink",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Submit the jobs to this Flink cluster (REST address) instead of running them"
+                            + " in this process; the job jar (flink-jobs/target/job/) is sent.")
+    String flink;
+
+    @Option(
+            names = "--storage",
+            paramLabel = "URI",
+            description =
+                    "Base URI of exo-clone files (hdfs://, s3a://, file://); default: WORK/exoclones.")
+    String storage;
+
+    @Option(
+            names = "--work",
+            paramLabel = "DIR",
+            description =
+                    "Local state of the pipeline: broker data, checkpoints, savepoints, default"
+                            + " storage (default: POOL_B.replicate next to the replica pool).")
+    Path work;
+
+    @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "URI",
+            description =
+                    "Flink checkpoints and savepoints (default: WORK/state); with --flink, a"
+                            + " URI the cluster can write.")
+    String checkpointDir;
+
+    @Option(
+            names = "--site",
+            paramLabel = "NAME",
+            description =
+                    "Name of the replica site in statuses (default: POOL_B's directory name).")
+    String site;
+
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "DURATION",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            description =
+                    "Flink checkpoint interval; files are published at checkpoints (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(
+            names = "--drain-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "2m",
+            converter = DurationConverter.class,
+            description =
+                    "How long Ctrl-C waits for the replica to apply what was published (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--jar", paramLabel = "FILE", description = "Job jar for --flink.")
+    Path jar;
+
+    @Option(
+            names = "--hadoop",
+            paramLabel = "KEY=VALUE",
+            description = "A Hadoop setting for hdfs:// and s3a:// storage; repeatable.")
+    Map<String, String> hadoop = new LinkedHashMap<>();
+
+    @Option(
+            names = "--flink-conf",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A Flink setting for both jobs (e.g. restart-strategy.type=none); repeatable.")
+    Map<String, String> flinkConf = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        CliContext cli = CliContext.of(spec);
+        PrintWriter out = cli.out();
+        PrintWriter err = cli.err();
+        if (from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) {
+            throw cli.usageError("--from and --to name the same pool: " + from);
+        }
+        PipelineSettings settings;
+        try {
+            Path dir = work != null ? work : to.resolveSibling(to.getFileName() + ".replicate");
+            settings =
+                    PipelineSettings.builder(dir, to)
+                            .site(site)
+                            .bootstrap(bootstrap)
+                            .flink(flink)
+                            .storage(storage)
+                            .checkpointDir(checkpointDir)
+                            .jobJar(jar)
+                            .checkpointInterval(checkpointInterval)
+                            .drainTimeout(drainTimeout)
+                            .flinkSettings(flinkConf)
+                            .hadoopSettings(hadoop)
+                            .build();
+        } catch (IllegalArgumentException e) {
+            throw cli.usageError(e.getMessage());
+        }
+        try (Pool source = Pool.open(from)) {
+            for (String v : volumes) {
+                cli.resolveVolume(source, v);
+            }
+            return run(cli, source, settings, out, err);
+        }
+    }
+
+    private int run(
+            CliContext cli,
+            Pool source,
+            PipelineSettings settings,
+            PrintWriter out,
+            PrintWriter err)
+            throws Exception {
+        try (StopSignal stop = StopSignal.install();
+                Pipeline pipeline = Pipeline.start(source, settings, line(out), line(err))) {
+            stop.onSecond(pipeline::hurry);
+            err.println(
+                    volumes.isEmpty()
+                            ? "Following the pool; Ctrl-C stops."
+                            : "Snapshotting "
+                                    + volumes
+                                    + " every "
+                                    + every
+                                    + " when changed; Ctrl-C stops.");
+            Optional<String> failure = Optional.empty();
+            while (!stop.stopped()) {
+                for (String v : volumes) {
+                    snapshotIfChanged(source, v, err);
+                }
+                failure = pipeline.failure();
+                if (failure.isPresent()) {
+                    break;
+                }
+                stop.await(volumes.isEmpty() ? Duration.ofSeconds(1) : every);
+            }
+            Pipeline.StopReport report = pipeline.stop();
+            err.println(summary(pipeline, report, settings));
+            if (failure.isPresent()) {
+                err.println("exoclone: " + failure.get());
+                return ExitCodes.GENERIC;
+            }
+            return report.clean() ? ExitCodes.OK : ExitCodes.GENERIC;
+        }
+    }
+
+    static String summary(Pipeline p, Pipeline.StopReport r, PipelineSettings s) {
+        return "Stopped: "
+                + r.published()
+                + " snapshot(s) published, "
+                + r.replicated()
+                + " replicated into "
+                + s.replicaPool()
+                + " (shipped "
+                + Bytes.human(p.shippedBytes())
+                + " for "
+                + Bytes.human(p.changedBytes())
+                + " changed)"
+                + (r.notReplicated().isEmpty() ? "" : ", " + r.notReplicated().size() + " not yet")
+                + (r.problems() == 0 ? "" : ", " + r.problems() + " failed")
+                + ". Run the same command to resume.";
+    }
+
+    static java.util.function.Consumer<String> line(PrintWriter w) {
+        return s -> {
+            synchronized (w) {
+                w.println(s);
+                w.flush();
+            }
+        };
+    }
+
+    /** Snapshots a volume unless its content equals its base snapshot's. */
+    static Optional<Snapshot> snapshotIfChanged(Pool pool, String name, PrintWriter err) {
+        Volume v = pool.volume(name);
+        Optional<UUID> base = v.baseSnapshotId();
+        if (base.isPresent()) {
+            Optional<Snapshot> b = pool.findSnapshot(base.get());
+            if (b.isPresent() && Arrays.equals(b.get().rootHash(), v.rootHash())) {
+                return Optional.empty();
+            }
+        }
+        Snapshot s = pool.snapshot(name, null);
+        err.println("Snapshot " + s.id() + " of volume '" + name + "'");
+        err.flush();
+        return Optional.of(s);
+    }
+}
