@@ -1,0 +1,179 @@
+package io.exoclone.jobs.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.exoclone.engine.Pool;
+import io.exoclone.engine.Snapshot;
+import io.exoclone.engine.Volume;
+import io.exoclone.schemas.EventCodec;
+import io.exoclone.schemas.ExoclonePublished;
+import io.exoclone.testutils.EmbeddedKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code exoclone replicate} as a real process stopped with a real Ctrl-C: embedded services (and a
+ * resumed run stopped right after it took a snapshot, which must still reach the replica), and with
+ * {@code --bootstrap} naming a broker of the test.
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class ReplicateCommandITCase {
+    @RegisterExtension static final EmbeddedKafka KAFKA = new EmbeddedKafka();
+
+    private static final Duration CATCH_UP = Duration.ofMinutes(2);
+
+    @TempDir Path tmp;
+
+    private final Random random = new Random(7);
+
+    private String[] replicate(Path a, Path b, Path work, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "replicate",
+                                "--from",
+                                a.toString(),
+                                "--to",
+                                b.toString(),
+                                "--work",
+                                work.toString(),
+                                "--flink-conf",
+                                "restart-strategy.type=none",
+                                "--flink-conf",
+                                "rest.bind-port=0"));
+        args.addAll(List.of(more));
+        return args.toArray(new String[0]);
+    }
+
+    private void write(Path pool, long offset, int length) {
+        try (Pool p = Pool.open(pool)) {
+            byte[] data = new byte[length];
+            random.nextBytes(data);
+            p.volume("vm1").write(offset, data);
+        }
+    }
+
+    private Snapshot snapshot(Path pool) {
+        try (Pool p = Pool.open(pool)) {
+            return p.snapshot("vm1", null);
+        }
+    }
+
+    @Test
+    void embeddedPipelineCatchesUpStopsOnCtrlCAndResumes() throws Exception {
+        Path a = tmp.resolve("site-a");
+        Path b = tmp.resolve("site-b");
+        Path work = tmp.resolve("work");
+        try (Pool p = Pool.create(a)) {
+            Volume v = p.createVolume("vm1", 8 << 20);
+            v.write(0, bytes(512 << 10));
+            p.snapshot("vm1", "s1");
+            v.write(1 << 20, bytes(256 << 10));
+            p.snapshot("vm1", "s2");
+            v.write(2 << 20, bytes(128 << 10)); // not snapshotted: replicate --volume takes it
+        }
+
+        List<String> replicated;
+        try (ChildCli run =
+                ChildCli.start(replicate(a, b, work, "--volume", "vm1", "--every", "1s"))) {
+            run.awaitOut(l -> l.startsWith("Flink dashboard: http://127.0.0.1:"), 1, CATCH_UP);
+            replicated = run.awaitOut(l -> l.startsWith("replicated "), 3, CATCH_UP);
+            run.awaitErr(l -> l.matches("Snapshot \\S+ of volume 'vm1'"), 1, Duration.ZERO);
+            run.interrupt();
+            assertThat(run.waitFor(Duration.ofMinutes(2))).as("%s", run).isZero();
+            assertThat(run.stderr()).contains("Stopped: 3 snapshot(s) published, 3 replicated");
+            assertThat(run.out("replicated ")).as("no snapshot twice").hasSize(3);
+        }
+        List<UUID> ids = Replicas.assertEqual(a, b);
+        assertThat(ids).hasSize(3);
+        for (UUID id : ids) {
+            assertThat(replicated).anyMatch(l -> l.startsWith("replicated " + id + " volume=vm1"));
+        }
+
+        // A later run resumes; Ctrl-C right after it took a snapshot still replicates that one.
+        write(a, 3 << 20, 64 << 10);
+        try (ChildCli run =
+                ChildCli.start(replicate(a, b, work, "--volume", "vm1", "--every", "1s"))) {
+            String taken =
+                    run.awaitErr(l -> l.matches("Snapshot \\S+ of volume 'vm1'"), 1, CATCH_UP)
+                            .get(0);
+            run.interrupt();
+            assertThat(run.waitFor(Duration.ofMinutes(3))).as("%s", run).isZero();
+            assertThat(run.stderr())
+                    .contains("AssembleJob resumes from", "ReplicateJob resumes from");
+            String id = taken.split(" ")[1];
+            assertThat(run.out("replicated "))
+                    .as("%s", run)
+                    .hasSize(1)
+                    .allMatch(l -> l.contains(id));
+            assertThat(run.out("present ")).as("nothing replayed").isEmpty();
+        }
+        assertThat(Replicas.assertEqual(a, b)).hasSize(4).containsAll(ids);
+    }
+
+    @Test
+    void usesAnExistingBrokerWithBootstrap() throws Exception {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        try (Pool p = Pool.create(a)) {
+            p.createVolume("vm1", 4 << 20).write(4096, bytes(300 << 10));
+        }
+        UUID id = snapshot(a).id();
+
+        try (ChildCli run =
+                ChildCli.start(
+                        replicate(
+                                a,
+                                b,
+                                tmp.resolve("work"),
+                                "--bootstrap",
+                                KAFKA.bootstrapServers()))) {
+            run.awaitOut(l -> l.startsWith("replicated " + id), 1, CATCH_UP);
+            run.interrupt();
+            assertThat(run.waitFor(Duration.ofMinutes(2))).as("%s", run).isZero();
+            assertThat(run.stderr()).doesNotContain("Starting Kafka");
+        }
+        assertThat(publishedIds()).as("published on the test's broker").contains(id.toString());
+        assertThat(Replicas.assertEqual(a, b)).containsExactly(id);
+    }
+
+    private static List<String> publishedIds() {
+        Properties p = KAFKA.clientProperties();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> ids = new ArrayList<>();
+        EventCodec codec = new EventCodec();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of("exoclone.published"));
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < end && ids.isEmpty()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    ids.add(codec.decode(r.value(), ExoclonePublished.class).getExocloneId());
+                }
+            }
+        }
+        return ids;
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+}
