@@ -194,7 +194,11 @@ public final class ApplyCommand implements Callable<Integer> {
             String name = new File(entry).getName();
             boolean flinkOwn = name.startsWith("flink-") && !name.startsWith("flink-connector-");
             boolean logging = name.startsWith("log4j-") || name.startsWith("slf4j-");
-            if (name.endsWith(".jar") && !flinkOwn && !logging) {
+            // The in-process broker of replicate/demo (and Scala, which only it uses).
+            boolean broker =
+                    name.startsWith("kafka") && !name.startsWith("kafka-clients-")
+                            || name.startsWith("scala-");
+            if (name.endsWith(".jar") && !flinkOwn && !logging && !broker) {
                 jars.add(entry);
             }
         }

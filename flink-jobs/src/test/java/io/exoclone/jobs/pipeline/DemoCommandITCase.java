@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.exoclone.cli.Main;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +68,18 @@ class DemoCommandITCase {
                 "rest.bind-port=0");
     }
 
+    /** The demo as a newcomer runs it: the dashboard wants 8081. */
+    private Run demoOnDefaultPort(Path work, int snapshots) {
+        return cli(
+                "demo",
+                "--snapshots",
+                Integer.toString(snapshots),
+                "--work",
+                work.toString(),
+                "--flink-conf",
+                "restart-strategy.type=none");
+    }
+
     @Test
     void demoReplicatesEverySnapshotAndVerifiesThenContinues() throws Exception {
         Path work = tmp.resolve("demo");
@@ -86,7 +101,16 @@ class DemoCommandITCase {
         }
 
         // Again on the same directory: continues the lineage, resumes the jobs from savepoints.
-        Run second = demo(work, 1);
+        // Port 8081 is taken (by this test, or by someone else): the dashboard moves and says so.
+        Run second;
+        try (ServerSocket busy = occupy(8081)) {
+            second = demoOnDefaultPort(work, 1);
+        }
+        assertThat(second.err())
+                .as("%s", second)
+                .contains("Port 8081 on 127.0.0.1 is in use; the Flink dashboard uses port ");
+        assertThat(second.out()).containsPattern("Flink dashboard: http://127\\.0\\.0\\.1:\\d+");
+        assertThat(second.out()).doesNotContain("Flink dashboard: http://127.0.0.1:8081");
         assertThat(second.code()).as("%s", second).isZero();
         assertThat(second.out()).contains("Continuing the demo in");
         assertThat(second.err()).contains("AssembleJob resumes from", "ReplicateJob resumes from");
@@ -95,6 +119,15 @@ class DemoCommandITCase {
         assertThat(Replicas.assertEqual(work.resolve("site-a"), work.resolve("site-b")))
                 .hasSize(4)
                 .containsAll(ids);
+    }
+
+    /** Binds the port on 127.0.0.1, or returns null when someone else holds it already. */
+    private static ServerSocket occupy(int port) {
+        try {
+            return new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"));
+        } catch (IOException taken) {
+            return null;
+        }
     }
 
     @Test

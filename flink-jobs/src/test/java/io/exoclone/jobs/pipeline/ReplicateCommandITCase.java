@@ -8,14 +8,20 @@ import io.exoclone.engine.Volume;
 import io.exoclone.schemas.EventCodec;
 import io.exoclone.schemas.ExoclonePublished;
 import io.exoclone.testutils.EmbeddedKafka;
+import io.exoclone.testutils.LocalFlinkCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +39,22 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ReplicateCommandITCase {
     @RegisterExtension static final EmbeddedKafka KAFKA = new EmbeddedKafka();
+
+    /**
+     * A cluster for --flink: the child submits the job jar to it. Parent-first class loading: this
+     * JVM has Flink's Kafka connector on its class path (a real cluster does not), so the jar's
+     * copy of kafka-clients would clash with it.
+     */
+    @RegisterExtension
+    static final LocalFlinkCluster FLINK =
+            LocalFlinkCluster.builder()
+                    .taskSlots(4)
+                    .configuration(
+                            Configuration.fromMap(
+                                    Map.of(
+                                            CoreOptions.CLASSLOADER_RESOLVE_ORDER.key(),
+                                            "parent-first")))
+                    .build();
 
     private static final Duration CATCH_UP = Duration.ofMinutes(2);
 
@@ -126,9 +148,10 @@ class ReplicateCommandITCase {
     }
 
     @Test
-    void usesAnExistingBrokerWithBootstrap() throws Exception {
+    void usesExistingServicesWithBootstrapFlinkAndStorage() throws Exception {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
+        Path storage = tmp.resolve("storage");
         try (Pool p = Pool.create(a)) {
             p.createVolume("vm1", 4 << 20).write(4096, bytes(300 << 10));
         }
@@ -141,13 +164,26 @@ class ReplicateCommandITCase {
                                 b,
                                 tmp.resolve("work"),
                                 "--bootstrap",
-                                KAFKA.bootstrapServers()))) {
+                                KAFKA.bootstrapServers(),
+                                "--flink",
+                                "127.0.0.1:" + FLINK.restPort(),
+                                "--storage",
+                                storage.toUri().toString()))) {
+            run.awaitOut(l -> l.startsWith("Flink dashboard: " + FLINK.restAddress()), 1, CATCH_UP);
             run.awaitOut(l -> l.startsWith("replicated " + id), 1, CATCH_UP);
+            assertThat(FLINK.miniCluster().listJobs().get())
+                    .as("both jobs run on the test's cluster")
+                    .hasSize(2);
             run.interrupt();
             assertThat(run.waitFor(Duration.ofMinutes(2))).as("%s", run).isZero();
-            assertThat(run.stderr()).doesNotContain("Starting Kafka");
+            assertThat(run.stderr()).doesNotContain("Starting Kafka", "Starting Flink");
         }
         assertThat(publishedIds()).as("published on the test's broker").contains(id.toString());
+        try (Stream<Path> files = Files.walk(storage)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .as("the file in --storage")
+                    .contains(id + ".exo");
+        }
         assertThat(Replicas.assertEqual(a, b)).containsExactly(id);
     }
 
