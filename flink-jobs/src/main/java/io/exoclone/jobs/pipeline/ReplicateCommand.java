@@ -213,9 +213,9 @@ final class ReplicateCommand implements Callable<Integer> {
                     volumes.isEmpty()
                             ? "Following the pool; Ctrl-C stops."
                             : "Snapshotting "
-                                    + volumes
+                                    + String.join(", ", volumes)
                                     + " every "
-                                    + every
+                                    + Bytes.seconds(every.toMillis())
                                     + " when changed; Ctrl-C stops.");
             Optional<String> failure = Optional.empty();
             while (!stop.stopped()) {

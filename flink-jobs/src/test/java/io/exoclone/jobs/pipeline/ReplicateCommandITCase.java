@@ -96,7 +96,7 @@ class ReplicateCommandITCase {
     }
 
     @Test
-    void embeddedPipelineCatchesUpStopsOnCtrlCAndResumes() throws Exception {
+    void embeddedPipelineCatchesUpStopsOnCtrlCAndResumesAfterStopAndCrash() throws Exception {
         Path a = tmp.resolve("site-a");
         Path b = tmp.resolve("site-b");
         Path work = tmp.resolve("work");
@@ -126,8 +126,25 @@ class ReplicateCommandITCase {
             assertThat(replicated).anyMatch(l -> l.startsWith("replicated " + id + " volume=vm1"));
         }
 
-        // A later run resumes; Ctrl-C right after it took a snapshot still replicates that one.
+        // A later run resumes from the savepoints: only the new snapshot goes through. Then kill
+        // -9.
         write(a, 3 << 20, 64 << 10);
+        try (ChildCli run =
+                ChildCli.start(replicate(a, b, work, "--volume", "vm1", "--every", "1s"))) {
+            String taken =
+                    run.awaitErr(l -> l.matches("Snapshot \\S+ of volume 'vm1'"), 1, CATCH_UP)
+                            .get(0);
+            run.awaitOut(l -> l.startsWith("replicated " + taken.split(" ")[1]), 1, CATCH_UP);
+            assertThat(run.stderr())
+                    .contains("AssembleJob resumes from", "ReplicateJob resumes from");
+            assertThat(run.out("replicated ")).as("%s", run).hasSize(1);
+            assertThat(run.out("present ")).as("nothing replayed").isEmpty();
+            run.kill();
+        }
+
+        // After the crash: resumes from the retained checkpoints; Ctrl-C right after a snapshot
+        // was taken still gets that snapshot replicated before the process ends.
+        write(a, 4 << 20, 64 << 10);
         try (ChildCli run =
                 ChildCli.start(replicate(a, b, work, "--volume", "vm1", "--every", "1s"))) {
             String taken =
@@ -136,15 +153,12 @@ class ReplicateCommandITCase {
             run.interrupt();
             assertThat(run.waitFor(Duration.ofMinutes(3))).as("%s", run).isZero();
             assertThat(run.stderr())
-                    .contains("AssembleJob resumes from", "ReplicateJob resumes from");
-            String id = taken.split(" ")[1];
-            assertThat(run.out("replicated "))
-                    .as("%s", run)
-                    .hasSize(1)
-                    .allMatch(l -> l.contains(id));
-            assertThat(run.out("present ")).as("nothing replayed").isEmpty();
+                    .as("restored from retained checkpoints after kill -9")
+                    .containsPattern("AssembleJob resumes from \\S+/chk-\\d+")
+                    .containsPattern("ReplicateJob resumes from \\S+/chk-\\d+");
+            assertThat(run.out("replicated ")).anyMatch(l -> l.contains(taken.split(" ")[1]));
         }
-        assertThat(Replicas.assertEqual(a, b)).hasSize(4).containsAll(ids);
+        assertThat(Replicas.assertEqual(a, b)).hasSize(5).containsAll(ids);
     }
 
     @Test
