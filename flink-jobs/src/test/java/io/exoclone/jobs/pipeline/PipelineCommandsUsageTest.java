@@ -1,0 +1,73 @@
+package io.exoclone.jobs.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.exoclone.engine.Pool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad command lines are refused before any service starts, with the exit codes of the CLI. */
+class PipelineCommandsUsageTest {
+    @TempDir Path tmp;
+
+    private static DemoCommandITCase.Run cli(String... args) {
+        return DemoCommandITCase.cli(args);
+    }
+
+    @Test
+    void helpNamesTheContractFlags() {
+        assertThat(cli("replicate", "--help").out())
+                .contains("--from=POOL_A", "--to=POOL_B", "--volume", "--every", "--bootstrap")
+                .contains("--flink=HOST:PORT", "--storage=URI", "Ctrl-C");
+        assertThat(cli("demo", "--help").out()).contains("--snapshots=N", "--work=DIR");
+        assertThat(cli("--help").out()).contains("replicate", "demo");
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() throws Exception {
+        Path a = tmp.resolve("a");
+        Pool.create(a).close();
+        DemoCommandITCase.Run same = cli("replicate", "--from", a.toString(), "--to", a + "/.");
+        assertThat(same.code()).as("%s", same).isEqualTo(2);
+        assertThat(same.err()).contains("same pool");
+
+        DemoCommandITCase.Run bootstrap =
+                cli("replicate", "--from", a.toString(), "--to", "b", "--bootstrap", "nohost");
+        assertThat(bootstrap.code()).as("%s", bootstrap).isEqualTo(2);
+        assertThat(bootstrap.err()).contains("'nohost'");
+
+        DemoCommandITCase.Run every =
+                cli("replicate", "--from", a.toString(), "--to", "b", "--every", "soon");
+        assertThat(every.code()).as("%s", every).isEqualTo(2);
+
+        assertThat(cli("demo", "--snapshots", "0").code()).isEqualTo(2);
+        assertThat(cli("replicate", "--to", "b").code()).as("--from is required").isEqualTo(2);
+    }
+
+    @Test
+    void missingPoolsAndVolumesAreNotFound() throws Exception {
+        Path a = tmp.resolve("a");
+        Pool.create(a).close();
+        Path b = tmp.resolve("b");
+        DemoCommandITCase.Run noPool =
+                cli("replicate", "--from", tmp.resolve("nope").toString(), "--to", b.toString());
+        assertThat(noPool.code()).as("%s", noPool).isEqualTo(3);
+
+        DemoCommandITCase.Run noVolume =
+                cli("replicate", "--from", a.toString(), "--to", b.toString(), "--volume", "vm9");
+        assertThat(noVolume.code()).as("%s", noVolume).isEqualTo(3);
+        assertThat(Files.exists(b)).as("nothing started, nothing created").isFalse();
+    }
+
+    @Test
+    void aLockedSourcePoolIsReportedAsLocked() throws Exception {
+        Path a = tmp.resolve("a");
+        try (Pool held = Pool.create(a)) {
+            DemoCommandITCase.Run locked =
+                    cli("replicate", "--from", a.toString(), "--to", tmp.resolve("b").toString());
+            assertThat(locked.code()).as("%s", locked).isEqualTo(4);
+        }
+    }
+}
