@@ -119,9 +119,12 @@ public final class Pipeline implements AutoCloseable {
 
     /** Snapshot ids in the replica pool now; creates the pool if the directory is new or empty. */
     private static Set<UUID> replicaSnapshots(Path dir, Consumer<String> err) throws Exception {
-        boolean fresh =
-                !Files.exists(dir)
-                        || (Files.isDirectory(dir) && Files.list(dir).findAny().isEmpty());
+        boolean fresh = !Files.exists(dir);
+        if (!fresh && Files.isDirectory(dir)) {
+            try (var entries = Files.list(dir)) {
+                fresh = entries.findAny().isEmpty();
+            }
+        }
         try (Pool replica = fresh ? Pool.create(dir) : Pool.open(dir)) {
             if (fresh) {
                 err.accept("Created replica pool " + dir);
@@ -173,6 +176,23 @@ public final class Pipeline implements AutoCloseable {
         assemblePoints = new RestorePoints(child(base, "assemble"), stateDir("assemble"));
         replicatePoints = new RestorePoints(child(base, "replicate"), stateDir("replicate"));
 
+        // Before the jobs: every status ReplicateJob writes from now on is this run's.
+        watcher =
+                new StatusWatcher(
+                        bootstrap,
+                        ReplicateJob.PUBLISHED_TOPIC,
+                        ReplicateJob.STATUS_TOPIC,
+                        settings.site(),
+                        r -> {
+                            if (!r.alreadyPresent()) {
+                                replicated.incrementAndGet();
+                                shippedBytes.addAndGet(Math.max(0, r.shippedBytes()));
+                                changedBytes.addAndGet(Math.max(0, r.changedBytes()));
+                            }
+                            out.accept(r.line());
+                        },
+                        problem -> err.accept("exoclone: warning: replica: " + problem));
+
         AssembleOptions options =
                 AssembleOptions.builder()
                         .bootstrap(bootstrap)
@@ -206,22 +226,6 @@ public final class Pipeline implements AutoCloseable {
                         + " ("
                         + replicate.getJobID()
                         + ")");
-
-        watcher =
-                new StatusWatcher(
-                        bootstrap,
-                        ReplicateJob.PUBLISHED_TOPIC,
-                        ReplicateJob.STATUS_TOPIC,
-                        settings.site(),
-                        r -> {
-                            if (!r.alreadyPresent()) {
-                                replicated.incrementAndGet();
-                                shippedBytes.addAndGet(Math.max(0, r.shippedBytes()));
-                                changedBytes.addAndGet(Math.max(0, r.changedBytes()));
-                            }
-                            out.accept(r.line());
-                        },
-                        problem -> err.accept("exoclone: warning: replica: " + problem));
 
         feed =
                 ChangeFeed.start(
@@ -374,10 +378,12 @@ public final class Pipeline implements AutoCloseable {
         feed.close();
         Set<UUID> expected = expected();
         err.accept("Stopping: waiting until the replica has all " + expected.size() + " ...");
-        while (!watcher.appliedAll(expected)
-                && System.nanoTime() < deadline
-                && !hurry
-                && failure().isEmpty()) {
+        for (int i = 1;
+                !watcher.appliedAll(expected) && System.nanoTime() < deadline && !hurry;
+                i++) {
+            if (i % 10 == 0 && failure().isPresent()) {
+                break;
+            }
             Thread.sleep(100);
         }
         List<UUID> missing = new ArrayList<>(expected);
