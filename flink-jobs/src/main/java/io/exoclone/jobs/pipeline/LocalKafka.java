@@ -118,7 +118,10 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("num.recovery.threads.per.data.dir", "1");
         p.setProperty("log.cleaner.threads", "1");
         p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
-        p.setProperty("broker.heartbeat.interval.ms", "200");
+        // Quick to register, and patient: on a busy 2-core machine the controller may answer a
+        // heartbeat late, which must not fence the only broker.
+        p.setProperty("broker.heartbeat.interval.ms", "500");
+        p.setProperty("broker.session.timeout.ms", "30000");
         return p;
     }
 
