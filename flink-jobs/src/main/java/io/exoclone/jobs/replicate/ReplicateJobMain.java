@@ -5,9 +5,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Entry point of the job jar for {@code flink run} (what {@code deploy/local/submit.sh replicate}
  * runs): {@code --bootstrap HOST:PORT --pool DIR [--site NAME] [--group ID] [--checkpoint-interval
- * MS] [--retry-interval MS] [--staging DIR] [--published-topic T] [--status-topic T] [--hadoop
- * KEY=VALUE]...}. The pool directory must exist and be reachable from the TaskManager that runs the
- * job.
+ * MS] [--retry-interval MS] [--staging DIR] [--published-topic T] [--status-topic T]
+ * [--dead-letter-topic T] [--hadoop KEY=VALUE]...}. The pool directory must exist and be reachable
+ * from the TaskManager that runs the job.
  */
 public final class ReplicateJobMain {
     private ReplicateJobMain() {}
@@ -38,6 +38,7 @@ public final class ReplicateJobMain {
                 case "--staging" -> b.stagingDir(value);
                 case "--published-topic" -> b.publishedTopic(value);
                 case "--status-topic" -> b.statusTopic(value);
+                case "--dead-letter-topic" -> b.deadLetterTopic(value);
                 case "--hadoop" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
