@@ -78,6 +78,14 @@ class LocalPipelineITCase {
 
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
 
+    /**
+     * ReplicateJob's checkpoint interval: a few seconds, so that the crash usually falls several
+     * imports after its last checkpoint. Those imports are delivered again after the restore and
+     * must be no-ops ("Already present"): that is what makes the "imported once" check meaningful.
+     * (AssembleJob checkpoints every second.)
+     */
+    private static final Duration REPLICATE_CHECKPOINT = Duration.ofSeconds(5);
+
     @TempDir Path dir;
 
     private LocalScripts cluster;
@@ -152,7 +160,7 @@ class LocalPipelineITCase {
                         "--site",
                         "b",
                         "--checkpoint-interval",
-                        "1000"));
+                        Long.toString(REPLICATE_CHECKPOINT.toMillis())));
         await("both jobs running", this::allJobsRunning);
         log("cluster up, jobs running after %d s", seconds(t0));
 
@@ -169,17 +177,20 @@ class LocalPipelineITCase {
         workload = new SharedDataWorkload(source, 7, Duration.ofMillis(1000));
         workload.start();
 
-        // 1. The pipeline flows, and both jobs have a checkpoint to go back to.
+        // 1. The pipeline flows, and AssembleJob has a checkpoint to go back to.
         await(
-                "4 snapshots replicated and a checkpoint of each job",
+                "4 snapshots replicated and a checkpoint of AssembleJob",
                 () ->
                         statuses.appliedIds().size() >= 4
-                                && completedCheckpoints(jobs.get("assemble")) >= 1
-                                && completedCheckpoints(jobs.get("replicate")) >= 1);
+                                && completedCheckpoints(jobs.get("assemble")) >= 1);
         log("%d snapshots taken, %s replicated", workload.count(), statuses.appliedIds().size());
 
         // 2. A crash of the TaskManager in the middle of the stream; snapshots keep coming.
         cluster.runOk("taskmanager.sh", "kill");
+        long killed = System.currentTimeMillis();
+        // What ReplicateJob imported after its last completed checkpoint (all of it, if it had
+        // none) is read again after the restore.
+        long replicateCheckpointAcked = lastCheckpointAcked(jobs.get("replicate"));
         int atKill = workload.count();
         Thread.sleep(3000);
         cluster.runOk("taskmanager.sh", "start");
@@ -215,7 +226,7 @@ class LocalPipelineITCase {
 
         assertPublishedOnce(bootstrap, ids);
         assertOneFileEach(files, ids);
-        assertImportedOnce(ids);
+        assertImportedOnce(ids, replicateCheckpointAcked, killed);
         for (String job : jobs.values()) {
             cluster.cancel(job);
         }
@@ -250,9 +261,11 @@ class LocalPipelineITCase {
 
     /**
      * Statuses: no failure, no root mismatch, at most one real import per UUID (a replay after a
-     * restore is "Already present"), and the replica's root equals the published one.
+     * restore is "Already present"), and the replica's root equals the published one. Every import
+     * between ReplicateJob's last checkpoint ({@code acked}) and the crash ({@code killed}) was
+     * delivered again after the restore and must have been a no-op.
      */
-    private void assertImportedOnce(List<UUID> ids) {
+    private void assertImportedOnce(List<UUID> ids, long acked, long killed) {
         List<ReplicaStatus> all = statuses.all();
         Map<String, Integer> realImports = new HashMap<>();
         for (ReplicaStatus s : all) {
@@ -282,6 +295,31 @@ class LocalPipelineITCase {
         log(
                 "%d statuses: %d real imports of %d snapshots, %d replays (already present)",
                 all.size(), realImports.size(), ids.size(), replays);
+        Set<String> replayed =
+                all.stream()
+                        .filter(
+                                s ->
+                                        s.getStatus() == ReplicaState.APPLIED
+                                                && s.getMessage() == null
+                                                && s.getTimestampMillis() > acked
+                                                && s.getTimestampMillis() < killed)
+                        .map(ReplicaStatus::getAppliedId)
+                        .collect(Collectors.toSet());
+        log(
+                "%d imported after ReplicateJob's last checkpoint before the crash, so delivered"
+                        + " again",
+                replayed.size());
+        Set<String> alreadyPresent =
+                all.stream()
+                        .filter(
+                                s ->
+                                        s.getStatus() == ReplicaState.APPLIED
+                                                && "Already present".equals(s.getMessage()))
+                        .map(ReplicaStatus::getAppliedId)
+                        .collect(Collectors.toSet());
+        assertThat(alreadyPresent)
+                .as("exo-clones imported before the crash and delivered again after it")
+                .containsAll(replayed);
     }
 
     /** Pool B, opened once the job let go of it, holds exactly the source's snapshots. */
@@ -355,6 +393,12 @@ class LocalPipelineITCase {
             return Long.parseLong(m.path("value").asText("0"));
         }
         return 0;
+    }
+
+    /** When the job's last completed checkpoint was acknowledged (epoch ms), 0 if none. */
+    private long lastCheckpointAcked(String id) throws Exception {
+        JsonNode completed = cluster.rest("jobs/" + id + "/checkpoints").path("latest");
+        return completed.path("completed").path("latest_ack_timestamp").asLong(0);
     }
 
     private long completedCheckpoints(String id) throws Exception {
