@@ -2,12 +2,13 @@
 # Submits a job of the shaded job jar (flink-jobs, classifier "job") to the local session cluster,
 # detached, and prints its JobID (also written to $EXOCLONE_LOCAL_DIR/jobs/<job>.jobid).
 #
-# Usage: submit.sh assemble --bootstrap HOST:PORT --to URI [job options...]
-#        submit.sh replicate --bootstrap HOST:PORT --pool DIR [--site NAME] [job options...]
+# Usage: submit.sh [-D KEY=VALUE]... assemble --bootstrap HOST:PORT --to URI [job options...]
+#        submit.sh [-D KEY=VALUE]... replicate --bootstrap HOST:PORT --pool DIR [--site NAME] [...]
 #        submit.sh cancel assemble|replicate|JOBID
 #        submit.sh list
 # The arguments after the job name go to the job's main class unchanged; --bootstrap defaults to
-# the local broker when left out.
+# the local broker when left out. Each -D before the job name is a Flink setting for this job only
+# (flink run -D), e.g. -D restart-strategy.type=fixed-delay.
 #
 # Exit status: 0 submitted, 3 skipped because the job jar is not built (build it with
 # "mvn -DskipTests -pl flink-jobs -am package", or set EXOCLONE_BUILD=1 to let this script do it),
@@ -20,7 +21,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-    sed -n '4,8p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2
+    sed -n '4,11p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2
     exit 2
 }
 
@@ -86,7 +87,7 @@ submit() {
     [[ " $* " == *" --bootstrap "* ]] || args=(--bootstrap "$KAFKA_BOOTSTRAP" "${args[@]}")
     log "submitting $job ($main) from $(basename "$jar") to http://$FLINK_REST"
     local out
-    out="$(flink_cli run -d -c "$main" "$jar" "${args[@]}" 2>&1)" || {
+    out="$(flink_cli run -d "${FLINK_RUN_OPTS[@]}" -c "$main" "$jar" "${args[@]}" 2>&1)" || {
         echo "$out" >&2
         die "submitting $job failed"
     }
@@ -97,6 +98,23 @@ submit() {
     echo "$id" >"$WORK/jobs/$job.jobid"
     echo "$id"
 }
+
+# Flink settings for the submitted job: -D KEY=VALUE (or -DKEY=VALUE) before the job name.
+FLINK_RUN_OPTS=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -D)
+            [ $# -ge 2 ] || usage
+            FLINK_RUN_OPTS+=("-D$2")
+            shift 2
+            ;;
+        -D?*)
+            FLINK_RUN_OPTS+=("$1")
+            shift
+            ;;
+        *) break ;;
+    esac
+done
 
 case "${1:-}" in
     assemble | replicate) submit "$@" ;;

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -252,8 +253,9 @@ public final class EmbeddedKafka extends ServiceExtension {
     }
 
     /**
-     * Creates a topic with one replica and waits until every partition has a leader. Creating a
-     * topic that exists with the same partition count does nothing.
+     * Creates a topic with one replica and returns once the broker's metadata lists it with a
+     * leader for every partition, so producers and consumers see it at once. Creating a topic that
+     * exists with the same partition count does nothing.
      */
     public void createTopic(String name, int partitions) {
         if (name == null || name.isBlank()) {
@@ -283,29 +285,48 @@ public final class EmbeddedKafka extends ServiceExtension {
         }
     }
 
+    /**
+     * Waits until the broker's metadata has the topic with every partition led. Right after {@code
+     * createTopics} returns, the broker may still answer {@code UnknownTopicOrPartition} (the
+     * controller's record has not reached its metadata cache yet): that is retried, not an error.
+     */
     private static void awaitLeaders(Admin admin, String name, int partitions) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String state = "not described yet";
         while (true) {
-            TopicDescription description =
-                    admin.describeTopics(List.of(name))
-                            .allTopicNames()
-                            .get(30, TimeUnit.SECONDS)
-                            .get(name);
-            List<TopicPartitionInfo> infos = description.partitions();
-            if (infos.size() != partitions) {
-                throw new IllegalStateException(
-                        "Topic "
-                                + name
-                                + " exists with "
-                                + infos.size()
-                                + " partitions, expected "
-                                + partitions);
-            }
-            if (infos.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                return;
+            try {
+                TopicDescription description =
+                        admin.describeTopics(List.of(name))
+                                .allTopicNames()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(name);
+                List<TopicPartitionInfo> infos = description.partitions();
+                if (!infos.isEmpty() && infos.size() != partitions) {
+                    throw new IllegalStateException(
+                            "Topic "
+                                    + name
+                                    + " exists with "
+                                    + infos.size()
+                                    + " partitions, expected "
+                                    + partitions);
+                }
+                long led =
+                        infos.stream()
+                                .filter(p -> p.leader() != null && !p.leader().isEmpty())
+                                .count();
+                if (infos.size() == partitions && led == partitions) {
+                    return;
+                }
+                state = led + " of " + partitions + " partitions with a leader";
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                state = "unknown to the broker's metadata";
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Topic " + name + " has partitions without leader");
+                throw new IllegalStateException(
+                        "Topic " + name + " not ready after 30 s: " + state);
             }
             Thread.sleep(20);
         }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +27,33 @@ class EmbeddedKafkaITCase {
     @Test
     void listensOnLoopbackOnly() {
         assertThat(KAFKA.bootstrapServers()).startsWith("127.0.0.1:");
+    }
+
+    @Test
+    void aCreatedTopicIsKnownWithLeadersAtOnce() throws Exception {
+        // Many creations in a row: each must be described (and produced to) right away, without
+        // UnknownTopicOrPartition and without a retry by the caller.
+        try (Admin admin = Admin.create(KAFKA.clientProperties());
+                KafkaProducer<String, String> producer = plainProducer()) {
+            for (int i = 0; i < 10; i++) {
+                String topic = "fresh-" + i + "-" + UUID.randomUUID();
+                KAFKA.createTopic(topic, 3);
+                assertThat(
+                                admin.describeTopics(List.of(topic))
+                                        .allTopicNames()
+                                        .get(10, TimeUnit.SECONDS)
+                                        .get(topic)
+                                        .partitions())
+                        .hasSize(3)
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                assertThat(producer.partitionsFor(topic)).hasSize(3);
+                producer.send(new ProducerRecord<>(topic, "k", "v")).get(10, TimeUnit.SECONDS);
+            }
+            // Creating it again with the same partitions is a no-op.
+            String again = "again-" + UUID.randomUUID();
+            KAFKA.createTopic(again, 2);
+            KAFKA.createTopic(again, 2);
+        }
     }
 
     @Test
@@ -83,6 +112,14 @@ class EmbeddedKafkaITCase {
         }
         assertThat(readAll(topic, "read_committed", 2))
                 .containsExactly("before-restart", "after-restart");
+    }
+
+    private static KafkaProducer<String, String> plainProducer() {
+        Properties props = KAFKA.clientProperties();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        return new KafkaProducer<>(props);
     }
 
     private static KafkaProducer<String, String> transactionalProducer() {

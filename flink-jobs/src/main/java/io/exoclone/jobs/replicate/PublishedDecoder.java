@@ -1,5 +1,7 @@
 package io.exoclone.jobs.replicate;
 
+import io.exoclone.jobs.assemble.DeadLetters;
+import io.exoclone.jobs.assemble.RawRecord;
 import io.exoclone.schemas.EventCodec;
 import io.exoclone.schemas.EventDecodeException;
 import io.exoclone.schemas.ExoclonePublished;
@@ -11,10 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes the values of {@code exoclone.published}. A record that is not a valid {@code
- * ExoclonePublished} is logged and counted ({@code undecodableRecords}) and the job keeps running.
+ * Decodes the records of {@code exoclone.published}. A record that is not a valid {@code
+ * ExoclonePublished} (bytes that do not decode, another event type, a tombstone, an id that is not
+ * a UUID) goes to the {@link DeadLetters#TAG} side output with its coordinates, its bytes and the
+ * reason; it is logged and counted ({@code undecodableRecords}) and the job keeps running.
  */
-public final class PublishedDecoder extends ProcessFunction<byte[], Published> {
+public final class PublishedDecoder extends ProcessFunction<RawRecord, Published> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PublishedDecoder.class);
 
@@ -28,15 +32,30 @@ public final class PublishedDecoder extends ProcessFunction<byte[], Published> {
     }
 
     @Override
-    public void processElement(byte[] value, Context ctx, Collector<Published> out) {
+    public void processElement(RawRecord r, Context ctx, Collector<Published> out) {
+        Published p;
         try {
-            out.collect(Published.of(codec.decode(value, ExoclonePublished.class)));
+            if (r.value == null) {
+                throw new IllegalArgumentException("Record has no value (a tombstone)");
+            }
+            p = Published.of(codec.decode(r.value, ExoclonePublished.class));
         } catch (EventDecodeException | IllegalArgumentException | NullPointerException e) {
             undecodable.inc();
+            String reason =
+                    "Not an ExoclonePublished event: "
+                            + (e.getMessage() == null
+                                    ? e.getClass().getSimpleName()
+                                    : e.getMessage());
             LOG.warn(
-                    "Skipping a record of {} bytes that is not an ExoclonePublished event: {}",
-                    value == null ? 0 : value.length,
-                    e.getMessage());
+                    "Dead-lettering record {}-{}@{} ({} bytes): {}",
+                    r.topic,
+                    r.partition,
+                    r.offset,
+                    r.value == null ? 0 : r.value.length,
+                    reason);
+            ctx.output(DeadLetters.TAG, DeadLetters.encode(codec, r, reason));
+            return;
         }
+        out.collect(p);
     }
 }

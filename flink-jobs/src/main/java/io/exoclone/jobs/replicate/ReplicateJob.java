@@ -1,5 +1,9 @@
 package io.exoclone.jobs.replicate;
 
+import io.exoclone.jobs.assemble.DeadLetterRecordSerializer;
+import io.exoclone.jobs.assemble.DeadLetters;
+import io.exoclone.jobs.assemble.RawRecord;
+import io.exoclone.jobs.assemble.RawRecordDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,17 +15,17 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Continuous replication into one replica pool: {@code exoclone.published} (read committed) ->
  * decode -> key by volume id -> {@link ReplicaApplier} (parallelism 1: one process owns a pool) ->
- * {@code exoclone.replica-status}.
+ * {@code exoclone.replica-status}; records that do not decode go to {@code exoclone.dead-letter}
+ * with the reason (at least once), and the job keeps running.
  *
  * <p>Only wiring lives here; every operator has a stable uid so that a savepoint of one version
  * restores into the next. Statuses are written at least once: a status is idempotent by its {@code
@@ -31,6 +35,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class ReplicateJob {
     public static final String PUBLISHED_TOPIC = "exoclone.published";
     public static final String STATUS_TOPIC = "exoclone.replica-status";
+    public static final String DEAD_LETTER_TOPIC = "exoclone.dead-letter";
 
     private final Settings settings;
 
@@ -52,27 +57,26 @@ public final class ReplicateJob {
         if (s.checkpointIntervalMillis() > 0) {
             env.enableCheckpointing(s.checkpointIntervalMillis());
         }
-        KafkaSourceBuilder<byte[]> source =
-                KafkaSource.<byte[]>builder()
+        KafkaSourceBuilder<RawRecord> source =
+                KafkaSource.<RawRecord>builder()
                         .setBootstrapServers(s.bootstrap())
                         .setTopics(s.publishedTopic())
                         .setGroupId(s.groupId())
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                         .setProperty("isolation.level", "read_committed")
-                        .setDeserializer(
-                                KafkaRecordDeserializationSchema.valueOnly(
-                                        ByteArrayDeserializer.class));
+                        .setDeserializer(new RawRecordDeserializer());
         if (s.bounded()) {
             source.setBounded(OffsetsInitializer.latest());
         }
-        DataStream<StatusRecord> statuses =
+        SingleOutputStreamOperator<Published> decoded =
                 env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "published")
                         .uid("replicate-published-source")
                         .process(new PublishedDecoder())
                         .name("decode published")
-                        .uid("replicate-decode")
-                        .keyBy(Published::volumeId)
+                        .uid("replicate-decode");
+        DataStream<StatusRecord> statuses =
+                decoded.keyBy(Published::volumeId)
                         .process(
                                 new ReplicaApplier(
                                         s.site(),
@@ -93,6 +97,16 @@ public final class ReplicateJob {
                 .name("replica status")
                 .uid("replicate-status-sink")
                 .setParallelism(1);
+        decoded.getSideOutput(DeadLetters.TAG)
+                .sinkTo(
+                        KafkaSink.<byte[]>builder()
+                                .setBootstrapServers(s.bootstrap())
+                                .setRecordSerializer(
+                                        new DeadLetterRecordSerializer(s.deadLetterTopic()))
+                                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                                .build())
+                .name("dead letters")
+                .uid("replicate-dead-letters");
     }
 
     public String jobName() {
@@ -129,6 +143,7 @@ public final class ReplicateJob {
             String groupId,
             String publishedTopic,
             String statusTopic,
+            String deadLetterTopic,
             String stagingDir,
             Map<String, String> hadoopProperties,
             long retryMillis,
@@ -142,6 +157,7 @@ public final class ReplicateJob {
         private String groupId;
         private String publishedTopic = PUBLISHED_TOPIC;
         private String statusTopic = STATUS_TOPIC;
+        private String deadLetterTopic = DEAD_LETTER_TOPIC;
         private String stagingDir;
         private final Map<String, String> hadoopProperties = new HashMap<>();
         private long retryMillis = 1000;
@@ -179,6 +195,12 @@ public final class ReplicateJob {
             return this;
         }
 
+        /** Where records that do not decode go; {@code exoclone.dead-letter} by default. */
+        public Builder deadLetterTopic(String topic) {
+            this.deadLetterTopic = topic;
+            return this;
+        }
+
         public Builder stagingDir(String dir) {
             this.stagingDir = dir;
             return this;
@@ -210,6 +232,7 @@ public final class ReplicateJob {
             require(site, "Site name");
             require(publishedTopic, "Published topic");
             require(statusTopic, "Status topic");
+            require(deadLetterTopic, "Dead-letter topic");
             if (retryMillis <= 0) {
                 throw new IllegalArgumentException(
                         "Retry interval must be positive: " + retryMillis + " ms");
@@ -228,6 +251,7 @@ public final class ReplicateJob {
                             Objects.requireNonNullElse(groupId, "exoclone-replicate-" + site),
                             publishedTopic,
                             statusTopic,
+                            deadLetterTopic,
                             stagingDir,
                             Map.copyOf(hadoopProperties),
                             retryMillis,

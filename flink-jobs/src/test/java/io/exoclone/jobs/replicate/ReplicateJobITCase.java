@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
+import io.exoclone.schemas.DeadLetter;
 import io.exoclone.schemas.EventCodec;
 import io.exoclone.schemas.ExoclonePublished;
 import io.exoclone.schemas.ReplicaState;
 import io.exoclone.schemas.ReplicaStatus;
 import io.exoclone.testutils.EmbeddedKafka;
 import io.exoclone.testutils.LocalFlinkCluster;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ReplicateJob end to end on a real broker and MiniCluster with {@code file://} storage: exo-clones
  * of two volumes published out of lineage order (plus a duplicate and a record that is not an
- * event) all land in an empty replica pool with the source's roots and bytes, each imported once.
+ * event) all land in an empty replica pool with the source's roots and bytes, each imported once;
+ * the record that is not an event goes to the dead-letter topic and the job keeps going.
  */
 class ReplicateJobITCase {
     @RegisterExtension static final EmbeddedKafka KAFKA = new EmbeddedKafka();
@@ -52,6 +55,7 @@ class ReplicateJobITCase {
         Pool.create(replica).close();
         KAFKA.createTopic(ReplicateJob.PUBLISHED_TOPIC, 1);
         KAFKA.createTopic(ReplicateJob.STATUS_TOPIC, 1);
+        KAFKA.createTopic(ReplicateJob.DEAD_LETTER_TOPIC, 1);
 
         List<ExoclonePublished> alpha = new ArrayList<>(source.alpha);
         List<ExoclonePublished> beta = new ArrayList<>(source.beta);
@@ -103,6 +107,7 @@ class ReplicateJobITCase {
         assertThat(Files.exists(dir.resolve("site-b.staging")))
                 .as("file:// URIs are imported in place, nothing staged")
                 .isFalse();
+        assertJunkDeadLettered(ReplicateJob.DEAD_LETTER_TOPIC, ReplicateJob.PUBLISHED_TOPIC);
     }
 
     @Test
@@ -112,8 +117,10 @@ class ReplicateJobITCase {
         Pool.create(replica).close();
         String publishedTopic = "continuous.published";
         String statusTopic = "continuous.replica-status";
+        String deadLetterTopic = "continuous.dead-letter";
         KAFKA.createTopic(publishedTopic, 1);
         KAFKA.createTopic(statusTopic, 1);
+        KAFKA.createTopic(deadLetterTopic, 1);
         ReplicateJob job =
                 ReplicateJob.builder()
                         .bootstrap(KAFKA.bootstrapServers())
@@ -121,6 +128,7 @@ class ReplicateJobITCase {
                         .site("site-c")
                         .publishedTopic(publishedTopic)
                         .statusTopic(statusTopic)
+                        .deadLetterTopic(deadLetterTopic)
                         .checkpointIntervalMillis(1000)
                         .build();
         StreamExecutionEnvironment env = FLINK.environment();
@@ -129,7 +137,8 @@ class ReplicateJobITCase {
 
         List<ExoclonePublished> alpha = new ArrayList<>(source.alpha);
         Collections.reverse(alpha);
-        publishTransactionally(publishedTopic, alpha, false);
+        // A record that is not an event comes first: it is dead-lettered and the job goes on.
+        publishTransactionally(publishedTopic, alpha, true);
         List<ReplicaStatus> first = readStatuses(statusTopic, 4 + 3);
         publishTransactionally(publishedTopic, source.beta, false);
         List<ReplicaStatus> all = readStatuses(statusTopic, 4 + 3 + 2);
@@ -137,6 +146,7 @@ class ReplicateJobITCase {
         waitUntilTerminal(client);
 
         assertThat(first.stream().filter(s -> s.getStatus() == ReplicaState.APPLIED)).hasSize(4);
+        assertJunkDeadLettered(deadLetterTopic, publishedTopic);
         assertThat(all.stream().filter(s -> s.getStatus() == ReplicaState.APPLIED)).hasSize(6);
         try (Pool b = Pool.open(replica)) { // the job closed the pool: the lock is free
             assertThat(b.snapshots()).hasSize(6);
@@ -180,6 +190,48 @@ class ReplicateJobITCase {
             }
             producer.commitTransaction();
         }
+    }
+
+    /** The one junk record of {@link #publishTransactionally} is on the dead-letter topic. */
+    private static void assertJunkDeadLettered(String deadLetterTopic, String publishedTopic) {
+        EventCodec codec = new EventCodec();
+        List<DeadLetter> dead =
+                readAll(deadLetterTopic, 1).stream()
+                        .map(v -> codec.decode(v, DeadLetter.class))
+                        .toList();
+        assertThat(dead).hasSize(1);
+        DeadLetter d = dead.get(0);
+        assertThat(d.getTopic()).isEqualTo(publishedTopic);
+        assertThat(d.getPartition()).isZero();
+        assertThat(d.getOffset()).isZero(); // the first record of the transaction
+        assertThat(d.getKey()).isEqualTo(ByteBuffer.wrap("junk".getBytes(StandardCharsets.UTF_8)));
+        assertThat(d.getValue())
+                .isEqualTo(ByteBuffer.wrap("not an event".getBytes(StandardCharsets.UTF_8)));
+        assertThat(d.getReason()).startsWith("Not an ExoclonePublished event: ");
+    }
+
+    private static List<byte[]> readAll(String topic, int atLeast) {
+        Properties props = KAFKA.clientProperties();
+        props.put("group.id", "replicate-itcase-reader-" + topic);
+        props.put("auto.offset.reset", "earliest");
+        props.put("enable.auto.commit", "false");
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (out.size() < atLeast && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    out.add(r.value());
+                }
+            }
+            // Anything more would show up right behind: look a little longer.
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+                out.add(r.value());
+            }
+        }
+        return out;
     }
 
     private static List<ReplicaStatus> readStatuses(int atLeast) {
