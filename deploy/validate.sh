@@ -5,7 +5,9 @@
 #   3. deploy/Dockerfile's build context: .dockerignore exists, every COPY source exists and is
 #      not ignored, every build context and Dockerfile that docker-compose.yml names exists;
 #   4. docker-compose.yml passes "docker-compose config -q" (installed from Debian when missing,
-#      CI=true, running as root and apt-get is there; skipped with a message otherwise).
+#      CI=true, running as root and apt-get is there; skipped with a message otherwise);
+#   5. every entry class the compose file and the Kubernetes manifests name has a main method in
+#      the built job jar.
 # Exit 0 when every check that could run passed.
 set -euo pipefail
 root="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -134,6 +136,28 @@ if [ -n "$compose" ]; then
     if "$compose" -f docker-compose.yml config -q; then pass "$compose config -q"; else fail "$compose config -q"; fi
 else
     skip "docker-compose config (docker-compose not installed; CI=true as root installs it)"
+fi
+
+# 5. Entry classes: every main class the compose file and the manifests name has a main method in
+#    the job jar (when it is built: mvn package puts it in flink-jobs/target/job/).
+jar="$(compgen -G 'flink-jobs/target/job/exoclone-flink-jobs-*-job.jar' | head -1 || true)"
+if [ -n "$jar" ] && command -v javap >/dev/null; then
+    mapfile -t mains < <(
+        {
+            grep -ho 'entryClass: *[A-Za-z0-9_.]*' deploy/kubernetes/*.yaml | sed 's/.*: *//'
+            grep -A1 -- '- exoclone-submit' docker-compose.yml | sed -n 's/^ *- *\(io\.exoclone\.[A-Za-z0-9_.]*\)$/\1/p'
+        } | sort -u
+    )
+    [ "${#mains[@]}" -gt 0 ] || fail "no entry class found in docker-compose.yml or deploy/kubernetes"
+    for m in "${mains[@]}"; do
+        if javap -cp "$jar" "$m" 2>/dev/null | grep -q 'public static void main(java.lang.String\[\])'; then
+            pass "entry class $m has a main method in $(basename "$jar")"
+        else
+            fail "entry class $m (named in the deployment files) has no main method in $jar"
+        fi
+    done
+else
+    skip "entry classes (the job jar is not built: mvn -DskipTests -pl flink-jobs -am package)"
 fi
 
 if [ "$failed" = 0 ]; then echo "deploy/validate.sh: all checks passed"; else
