@@ -47,7 +47,7 @@ public final class ExocloneWriter implements AutoCloseable {
     private final RangeLog log;
     private State state = State.OPEN;
 
-    private final Origin origin;
+    private Origin origin;
 
     private ExocloneWriter(Builder b, WriteTarget target) throws IOException {
         this.uuid = b.uuid;
@@ -346,6 +346,15 @@ public final class ExocloneWriter implements AutoCloseable {
                         trailer.metadataLength(),
                         trailerOffset,
                         Format.TRAILER_SIZE));
+    }
+
+    /**
+     * Sets (or replaces) where the exo-clone comes from, recorded in the summary at {@link
+     * #finish}: a streaming writer may learn it only at the end.
+     */
+    public void origin(Origin origin) {
+        requireOpen();
+        this.origin = origin;
     }
 
     /** Bytes of the file so far, header included (some may still be buffered). */

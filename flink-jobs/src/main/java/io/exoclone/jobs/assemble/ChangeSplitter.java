@@ -100,7 +100,11 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                             p.pending != null ? " (a split range is unfinished)" : ""));
             return;
         }
+        if (p.nextSequence == 0) {
+            p.firstTimestamp = e.timestampMillis;
+        }
         s.chunkCount = p.nextOrdinal;
+        s.snapshotOrder = p.firstTimestamp;
         s.sealedAtMillis = System.currentTimeMillis();
         ctx.output(SEALS, s);
         p.sealed = true;
@@ -123,7 +127,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                 open.part = r.part;
                 if (r.part == r.parts - 1) {
                     p.pending = null;
-                    String problem = emit(e.snapshotId, open, p, out);
+                    String problem = emit(e, open, p, out);
                     if (problem != null) {
                         return problem;
                     }
@@ -142,7 +146,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                 p.pending = r;
                 continue;
             }
-            String problem = emit(e.snapshotId, r, p, out);
+            String problem = emit(e, r, p, out);
             if (problem != null) {
                 return problem;
             }
@@ -150,7 +154,10 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         return null;
     }
 
-    private String emit(String snapshotId, RangePart r, SplitProgress p, Collector<Chunk> out) {
+    private String emit(FeedEvent e, RangePart r, SplitProgress p, Collector<Chunk> out) {
+        String snapshotId = e.snapshotId;
+        String volumeId = e.volumeId;
+        String parentId = e.parentId;
         if (r.kind == RangePart.DATA) {
             long expected = (long) r.blocks * blockSize;
             if (r.data == null || r.data.length != expected) {
@@ -166,6 +173,10 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         c.snapshotId = snapshotId;
         c.ordinal = p.nextOrdinal++;
         c.snapshotOrder = p.firstTimestamp;
+        if (c.ordinal == 0) {
+            c.volumeId = volumeId;
+            c.parentId = parentId;
+        }
         c.startBlock = r.startBlock;
         c.blocks = r.blocks;
         c.kind = r.kind;
@@ -183,6 +194,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         // Tell the assembler to drop what it holds of the snapshot.
         SealInfo abandon = new SealInfo();
         abandon.snapshotId = e.snapshotId;
+        abandon.volumeId = e.volumeId;
         abandon.chunkCount = SealInfo.ABANDONED;
         ctx.output(SEALS, abandon);
     }

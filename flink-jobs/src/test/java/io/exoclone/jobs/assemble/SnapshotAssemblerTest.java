@@ -83,15 +83,25 @@ class SnapshotAssemblerTest {
     }
 
     @Test
-    void anAbandonedSnapshotIsDropped() throws Exception {
+    void anAbandonedSnapshotIsDroppedWithItsFile() throws Exception {
         try (var h = harness()) {
             h.processElement1(Chunks.data(S, 0, 0, Chunks.block(1, 1)), 0);
+            h.processElement1(Chunks.data(S, 2, 5, Chunks.block(2, 1)), 0);
+            assertThat(files()).containsExactly("." + S + ".exo.inprogress");
             SealInfo abandon = new SealInfo();
             abandon.snapshotId = S.toString();
+            abandon.volumeId = Chunks.VOLUME;
             abandon.chunkCount = SealInfo.ABANDONED;
             h.processElement2(abandon, 0);
             h.processElement2(seal(1), 0);
             assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(files()).isEmpty();
+        }
+    }
+
+    private List<String> files() throws java.io.IOException {
+        try (var s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
         }
     }
 
