@@ -156,7 +156,7 @@ public final class ExocloneFileStore implements Closeable {
     /** Deletes whatever an in-progress exo-clone left (the file, its parts); idempotent. */
     public void deleteInProgress(String volume, UUID id) throws IOException {
         URI uri = inProgressUri(volume, id);
-        fs.delete(PartedFile.partsDir(uri), true);
+        PartedFile.deleteParts(fs, PartedFile.partsDir(uri));
         delete(uri);
     }
 
@@ -232,7 +232,7 @@ public final class ExocloneFileStore implements Closeable {
     /** The parts a {@link ResumeMode#PARTS} file keeps until it is committed. */
     private void deleteParts(URI inProgress) throws IOException {
         if (resumeMode == ResumeMode.PARTS) {
-            fs.delete(PartedFile.partsDir(inProgress), true);
+            PartedFile.deleteParts(fs, PartedFile.partsDir(inProgress));
         }
     }
 

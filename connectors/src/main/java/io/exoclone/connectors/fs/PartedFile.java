@@ -57,7 +57,7 @@ final class PartedFile implements InProgressFile {
 
     static PartedFile create(FileSystem fs, URI uri) throws IOException {
         Path dir = partsDir(uri);
-        fs.delete(dir, true);
+        deleteParts(fs, dir);
         fs.delete(new Path(uri), false);
         return new PartedFile(fs, uri, dir, 0);
     }
@@ -94,6 +94,20 @@ final class PartedFile implements InProgressFile {
         }
         f.parts.putAll(found);
         return f;
+    }
+
+    /**
+     * Deletes the parts one object at a time, then the directory: a recursive delete would be a
+     * bulk delete, which some S3-compatible stores do not implement.
+     */
+    static void deleteParts(FileSystem fs, Path dir) throws IOException {
+        if (!fs.exists(dir)) {
+            return;
+        }
+        for (FileStatus st : fs.listStatus(dir)) {
+            fs.delete(st.getPath(), false);
+        }
+        fs.delete(dir, false);
     }
 
     private Path partPath(long start) {
@@ -159,7 +173,7 @@ final class PartedFile implements InProgressFile {
             if (!fs.rename(partPath(0), target)) {
                 throw new IOException("Rename of " + partPath(0) + " to " + target + " failed");
             }
-            fs.delete(dir, true);
+            deleteParts(fs, dir);
         } else {
             try (FSDataOutputStream out = fs.create(target, true)) {
                 for (long start : parts.keySet()) {
@@ -175,7 +189,7 @@ final class PartedFile implements InProgressFile {
     @Override
     public void abort() throws IOException {
         drop();
-        fs.delete(dir, true);
+        deleteParts(fs, dir);
         fs.delete(new Path(uri), false);
     }
 

@@ -44,6 +44,11 @@ final class TruncatingFile implements InProgressFile {
 
     static TruncatingFile resume(FileSystem fs, URI uri, long length) throws IOException {
         Path p = new Path(uri);
+        if (fs.exists(p)) {
+            // The length a name node reports for a file still open is stale (hsync does not
+            // update it): let the failed writer's lease go first.
+            waitUntilClosed(fs, p, true);
+        }
         long now = lengthOf(fs, p);
         if (now < length) {
             throw new ExocloneException(
@@ -51,7 +56,6 @@ final class TruncatingFile implements InProgressFile {
                             "Cannot resume %s from %d bytes: it holds %d (-1: missing)",
                             uri, length, now));
         }
-        waitUntilClosed(fs, p, true);
         if (now > length && !fs.truncate(p, length)) {
             // HDFS: the last block is being recovered to the new length; append after that.
             waitUntilClosed(fs, p, false);

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -80,6 +82,15 @@ public final class SnapshotAssembler
     private transient Counter filesResumed;
     private transient long reorderPeakChunks;
     private transient long reorderPeakBytes;
+    private transient LongMaximum reorderPeakChunksAcc;
+    private transient LongMaximum reorderPeakBytesAcc;
+    private transient LongCounter filesResumedAcc;
+
+    /** Accumulators (job-wide: maximum, maximum, sum) for tests and benchmarks. */
+    public static final String REORDER_PEAK_CHUNKS = "exoclone-reorder-peak-chunks";
+
+    public static final String REORDER_PEAK_BYTES = "exoclone-reorder-peak-bytes";
+    public static final String FILES_RESUMED = "exoclone-files-resumed";
 
     public SnapshotAssembler(
             URI targetUri,
@@ -115,6 +126,12 @@ public final class SnapshotAssembler
         filesResumed = group.counter("exocloneFilesResumed");
         group.gauge("exocloneReorderPeakChunks", (Gauge<Long>) () -> reorderPeakChunks);
         group.gauge("exocloneReorderPeakBytes", (Gauge<Long>) () -> reorderPeakBytes);
+        reorderPeakChunksAcc = new LongMaximum();
+        reorderPeakBytesAcc = new LongMaximum();
+        filesResumedAcc = new LongCounter();
+        rc.addAccumulator(REORDER_PEAK_CHUNKS, reorderPeakChunksAcc);
+        rc.addAccumulator(REORDER_PEAK_BYTES, reorderPeakBytesAcc);
+        rc.addAccumulator(FILES_RESUMED, filesResumedAcc);
     }
 
     @Override
@@ -172,8 +189,12 @@ public final class SnapshotAssembler
             reorder.put(c.ordinal, c);
             p.buffered++;
             p.bufferedBytes += c.data == null ? 0 : c.data.length;
-            reorderPeakChunks = Math.max(reorderPeakChunks, p.buffered);
-            reorderPeakBytes = Math.max(reorderPeakBytes, p.bufferedBytes);
+            if (p.buffered > reorderPeakChunks || p.bufferedBytes > reorderPeakBytes) {
+                reorderPeakChunks = Math.max(reorderPeakChunks, p.buffered);
+                reorderPeakBytes = Math.max(reorderPeakBytes, p.bufferedBytes);
+                reorderPeakChunksAcc.add(reorderPeakChunks);
+                reorderPeakBytesAcc.add(reorderPeakBytes);
+            }
             progress.update(p);
             return;
         }
@@ -245,6 +266,7 @@ public final class SnapshotAssembler
         if (p.started) {
             f = AssemblyFile.resume(store, id, p, compression, written.get(), blockSize);
             filesResumed.inc();
+            filesResumedAcc.add(1);
             LOG.info("Resumed in-progress exo-clone {} at {} bytes", key, p.fileBytes);
         } else {
             f = AssemblyFile.start(store, id, p, compression);
