@@ -61,7 +61,7 @@ public final class AssembleJob {
                 StateBackendOptions.STATE_BACKEND,
                 o.stateBackend().equals("rocksdb") ? "rocksdb" : "hashmap");
         if (o.checkpointDir() != null) {
-            // The assembler's pending chunks outgrow the JobManager's in-memory checkpoints.
+            // The dedup index and the assembler's range records outgrow in-memory checkpoints.
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
         }
