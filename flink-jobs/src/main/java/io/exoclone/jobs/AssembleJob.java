@@ -67,6 +67,9 @@ public final class AssembleJob {
         }
         env.configure(conf);
         env.enableCheckpointing(o.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        // Chained operators hand records over without a deep copy (the source's records carry up
+        // to 512 KiB of data each); no operator keeps or changes an input after emitting.
+        env.getConfig().enableObjectReuse();
         if (o.parallelism() > 0) {
             env.setParallelism(o.parallelism());
         }
@@ -91,7 +94,9 @@ public final class AssembleJob {
                 afterDecode
                         .apply(decoded)
                         .keyBy(e -> e.snapshotId, Types.STRING)
-                        .process(new ChangeSplitter(BLOCK_SIZE))
+                        .process(
+                                new ChangeSplitter(
+                                        BLOCK_SIZE, ChangeSplitter.DEFAULT_MARKER_RETENTION))
                         .name("split")
                         .uid("exoclone-split");
         DataStream<SealInfo> seals = chunks.getSideOutput(ChangeSplitter.SEALS);
