@@ -106,6 +106,21 @@ class SnapshotAssemblerTest {
     }
 
     @Test
+    void aSnapshotWithoutChunksGetsAFileFromItsSealAlone() throws Exception {
+        try (var h = harness()) {
+            h.processElement2(seal(0), 0);
+            List<PendingFile> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            try (ExocloneReader r =
+                    ExocloneReader.open(Path.of(URI.create(out.get(0).inProgressUri)))) {
+                r.verify(Optional.empty());
+                assertThat(r.ranges().hasNext()).isFalse();
+            }
+            assertThat(files()).containsExactly("." + S + ".exo.inprogress");
+        }
+    }
+
+    @Test
     void aFileTheWriterRefusesGoesToTheDeadLetterOutput() throws Exception {
         try (var h = harness()) {
             SealInfo s = seal(1);
@@ -114,6 +129,8 @@ class SnapshotAssemblerTest {
             h.processElement1(Chunks.data(S, 0, 10, Chunks.block(1, 1)), 0);
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(h.getSideOutput(DeadLetters.TAG)).hasSize(1);
+            assertThat(files()).as("its in-progress file is deleted").isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 }
