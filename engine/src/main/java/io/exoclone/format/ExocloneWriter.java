@@ -4,6 +4,7 @@ import io.exoclone.engine.ExocloneException;
 import io.exoclone.engine.Hex;
 import io.exoclone.engine.InvalidArgumentException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -12,6 +13,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,7 +47,7 @@ public final class ExocloneWriter implements AutoCloseable {
     private final RangeLog log;
     private State state = State.OPEN;
 
-    private final Origin origin;
+    private Origin origin;
 
     private ExocloneWriter(Builder b, WriteTarget target) throws IOException {
         this.uuid = b.uuid;
@@ -57,10 +59,69 @@ public final class ExocloneWriter implements AutoCloseable {
         this.sink = new HashingSink(target.channel());
         this.ranges = RangeSequence.forWriter(uuid, compression);
         this.log = new RangeLog(b.spillThreshold, null);
-        long flags = compression == Compression.LZ4 ? ExocloneHeader.FLAG_LZ4 : 0;
-        sink.write(HeaderCodec.encode(flags, uuid, parent, created.toEpochMilli()));
-        sink.write(new byte[Format.PAYLOAD_OFFSET - Format.HEADER_SIZE]);
+    }
+
+    private void writeHeader() throws IOException {
+        sink.write(headerBlock());
         sink.startSection();
+    }
+
+    private byte[] headerBlock() {
+        long flags = compression == Compression.LZ4 ? ExocloneHeader.FLAG_LZ4 : 0;
+        byte[] block = new byte[Format.PAYLOAD_OFFSET];
+        byte[] header = HeaderCodec.encode(flags, uuid, parent, created.toEpochMilli());
+        System.arraycopy(header, 0, block, 0, header.length);
+        return block;
+    }
+
+    /**
+     * Takes over a file an earlier writer with the same options began: the {@code writtenLength}
+     * bytes of {@code written} enter the digest and CRCs, {@code done} (the ranges those bytes
+     * hold, in order) the range list. Nothing is written.
+     */
+    private void absorb(InputStream written, long writtenLength, List<? extends ExocloneRange> done)
+            throws IOException {
+        if (writtenLength < Format.PAYLOAD_OFFSET) {
+            throw new InvalidArgumentException(
+                    String.format(
+                            "A file to resume holds at least the %d-byte header block, got %d"
+                                    + " bytes",
+                            Format.PAYLOAD_OFFSET, writtenLength));
+        }
+        byte[] header = written.readNBytes(Format.PAYLOAD_OFFSET);
+        byte[] expected = headerBlock();
+        if (!Arrays.equals(header, expected)) {
+            throw new InvalidArgumentException(
+                    "The file to resume does not start with the header of exo-clone "
+                            + uuid
+                            + " with these options (parent, compression, created)");
+        }
+        sink.absorb(header, 0, header.length);
+        sink.startSection();
+        byte[] buf = new byte[64 * 1024];
+        long left = writtenLength - Format.PAYLOAD_OFFSET;
+        while (left > 0) {
+            int n = written.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new InvalidArgumentException(
+                        String.format(
+                                "The file to resume ends %d bytes before the %d bytes it should"
+                                        + " hold",
+                                left, writtenLength));
+            }
+            sink.absorb(buf, 0, n);
+            left -= n;
+        }
+        for (ExocloneRange r : done) {
+            add(r);
+        }
+        long payload = writtenLength - Format.PAYLOAD_OFFSET;
+        if (ranges.nextPayloadOffset() != payload) {
+            throw new InvalidArgumentException(
+                    String.format(
+                            "The file to resume holds %d payload bytes, its ranges account for %d",
+                            payload, ranges.nextPayloadOffset()));
+        }
     }
 
     public static Builder builder(UUID uuid) {
@@ -287,6 +348,36 @@ public final class ExocloneWriter implements AutoCloseable {
                         Format.TRAILER_SIZE));
     }
 
+    /**
+     * Sets (or replaces) where the exo-clone comes from, recorded in the summary at {@link
+     * #finish}: a streaming writer may learn it only at the end.
+     */
+    public void origin(Origin origin) {
+        requireOpen();
+        this.origin = origin;
+    }
+
+    /** Bytes of the file so far, header included (some may still be buffered). */
+    public long position() {
+        return sink.position();
+    }
+
+    /**
+     * Hands every byte added so far to the target: an {@link OutputStream} is flushed, a channel
+     * written. Making them durable (fsync, hsync) is the caller's business. Together with {@link
+     * #position()} and the ranges added, that is what {@link Builder#resume} needs to continue the
+     * file after a restart.
+     */
+    public void flush() {
+        requireOpen();
+        try {
+            sink.flush();
+            target.flush();
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
     /** Abandons the file unless {@link #finish} succeeded. */
     @Override
     public void close() {
@@ -435,6 +526,45 @@ public final class ExocloneWriter implements AutoCloseable {
             return open(target);
         }
 
+        /**
+         * Continues a file that a writer with the same options (UUID, parent, compression, created)
+         * began and {@link ExocloneWriter#flush() flushed}: {@code written} reads its first {@code
+         * writtenLength} bytes (header and payload so far; they are read once, to take over the
+         * file digest and the payload CRC), {@code done} are the ranges added to it, in order, and
+         * new bytes go to {@code out}, which must append to exactly those bytes. The result is byte
+         * for byte the file an uninterrupted writer would have written.
+         *
+         * @throws InvalidArgumentException when the bytes do not start with this header or the
+         *     ranges do not account for the payload
+         */
+        public ExocloneWriter resume(
+                InputStream written,
+                long writtenLength,
+                List<? extends ExocloneRange> done,
+                OutputStream out) {
+            check();
+            Objects.requireNonNull(written, "written");
+            Objects.requireNonNull(done, "done");
+            WriteTarget target = WriteTarget.stream(Objects.requireNonNull(out, "out"));
+            ExocloneWriter w;
+            try {
+                w = new ExocloneWriter(this, target);
+            } catch (IOException e) {
+                throw new ExocloneException("Cannot resume exo-clone: " + e.getMessage(), e);
+            }
+            try {
+                w.absorb(written, writtenLength, done);
+                return w;
+            } catch (IOException e) {
+                w.close();
+                throw new ExocloneException(
+                        "Cannot read the exo-clone to resume: " + e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                w.close();
+                throw e;
+            }
+        }
+
         /** Writes to {@code out} and flushes it at finish; the caller closes it. */
         public ExocloneWriter open(OutputStream out) {
             check();
@@ -448,7 +578,9 @@ public final class ExocloneWriter implements AutoCloseable {
 
         private ExocloneWriter open(WriteTarget target) {
             try {
-                return new ExocloneWriter(this, target);
+                ExocloneWriter w = new ExocloneWriter(this, target);
+                w.writeHeader();
+                return w;
             } catch (IOException e) {
                 target.abort();
                 throw new ExocloneException(

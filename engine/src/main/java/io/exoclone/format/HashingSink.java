@@ -59,6 +59,16 @@ final class HashingSink {
         write(b, 0, b.length);
     }
 
+    /**
+     * Counts bytes an earlier writer already wrote to the target (a resumed file): they enter the
+     * digest, the section CRC and the position, but are not written again.
+     */
+    void absorb(byte[] b, int off, int len) {
+        sha.update(b, off, len);
+        crc.update(b, off, len);
+        position += len;
+    }
+
     /** Writes the remaining bytes of {@code src}, consuming them. */
     void write(ByteBuffer src) throws IOException {
         int len = src.remaining();

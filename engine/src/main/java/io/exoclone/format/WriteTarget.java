@@ -17,6 +17,9 @@ import java.util.UUID;
 interface WriteTarget {
     WritableByteChannel channel();
 
+    /** Hands buffered bytes on to the underlying stream or file (not necessarily durable). */
+    default void flush() throws IOException {}
+
     /** Makes the complete file durable and visible. */
     void commit() throws IOException;
 
@@ -87,6 +90,11 @@ interface WriteTarget {
             @Override
             public WritableByteChannel channel() {
                 return ch;
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
             }
 
             @Override

@@ -61,12 +61,15 @@ public final class AssembleJob {
                 StateBackendOptions.STATE_BACKEND,
                 o.stateBackend().equals("rocksdb") ? "rocksdb" : "hashmap");
         if (o.checkpointDir() != null) {
-            // The assembler's pending chunks outgrow the JobManager's in-memory checkpoints.
+            // The dedup index and the assembler's range records outgrow in-memory checkpoints.
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
         }
         env.configure(conf);
         env.enableCheckpointing(o.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        // Chained operators hand records over without a deep copy (the source's records carry up
+        // to 512 KiB of data each); no operator keeps or changes an input after emitting.
+        env.getConfig().enableObjectReuse();
         if (o.parallelism() > 0) {
             env.setParallelism(o.parallelism());
         }
@@ -91,7 +94,9 @@ public final class AssembleJob {
                 afterDecode
                         .apply(decoded)
                         .keyBy(e -> e.snapshotId, Types.STRING)
-                        .process(new ChangeSplitter(BLOCK_SIZE))
+                        .process(
+                                new ChangeSplitter(
+                                        BLOCK_SIZE, ChangeSplitter.DEFAULT_MARKER_RETENTION))
                         .name("split")
                         .uid("exoclone-split");
         DataStream<SealInfo> seals = chunks.getSideOutput(ChangeSplitter.SEALS);

@@ -2,6 +2,7 @@ package io.exoclone.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.exoclone.jobs.assemble.SnapshotAssembler;
 import io.exoclone.testutils.EmbeddedKafka;
 import io.exoclone.testutils.LocalFlinkCluster;
 import java.nio.file.Files;
@@ -14,8 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job fails in the middle of a snapshot and restores from its last checkpoint: every snapshot
- * still becomes exactly one file, published once, with no in-progress file left behind.
+ * The job fails in the middle of a snapshot, after a checkpoint inside that snapshot completed (its
+ * in-progress file is half-written and recorded), and restores from that checkpoint: the file is
+ * resumed, and every snapshot still becomes exactly one file, published once, that imports, with no
+ * in-progress file or part left behind.
  */
 class AssembleJobFailoverITCase {
     @RegisterExtension static final EmbeddedKafka KAFKA = new EmbeddedKafka();
@@ -37,15 +40,22 @@ class AssembleJobFailoverITCase {
     @Test
     void failureMidSnapshotStillGivesOneFilePerSnapshot() throws Exception {
         Path target = Files.createDirectories(tmp.resolve("exoclones"));
-        EndToEnd.run(
-                KAFKA,
-                FLINK,
-                target.toUri(),
-                java.util.Map.of(),
-                "failover-",
-                tmp,
-                decoded -> decoded.map(new FailOnce(2)).name("fail-once").uid("test-fail-once"),
-                true);
+        var accumulators =
+                EndToEnd.run(
+                        KAFKA,
+                        FLINK,
+                        target.toUri(),
+                        java.util.Map.of(),
+                        "failover-",
+                        tmp,
+                        decoded ->
+                                decoded.map(new FailOnce("b", 8, 100))
+                                        .name("fail-once")
+                                        .uid("test-fail-once"),
+                        true);
         assertThat(FailOnce.INJECTED.get()).as("injected failures").isPositive();
+        assertThat((Long) accumulators.get(SnapshotAssembler.FILES_RESUMED))
+                .as("in-progress files resumed after the restore")
+                .isPositive();
     }
 }

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -22,6 +25,13 @@ import org.apache.flink.core.execution.JobClient;
 public final class AssembleThroughput {
     private AssembleThroughput() {}
 
+    /** Heartbeats every second, so the job's accumulators are fresh when they are read. */
+    private static Configuration heartbeats() {
+        Configuration c = new Configuration();
+        c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
+        return c;
+    }
+
     public static void main(String[] args) throws Exception {
         int snapshots = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int mib = args.length > 1 ? Integer.parseInt(args[1]) : 16;
@@ -30,7 +40,10 @@ public final class AssembleThroughput {
         Path tmp = Files.createTempDirectory("assemble-bench");
         try (EmbeddedKafka kafka = new EmbeddedKafka();
                 LocalFlinkCluster flink =
-                        LocalFlinkCluster.builder().taskSlots(parallelism).build()) {
+                        LocalFlinkCluster.builder()
+                                .taskSlots(parallelism)
+                                .configuration(heartbeats())
+                                .build()) {
             kafka.start();
             flink.start();
             EndToEnd.createTopic(kafka, "node-changes", 2);
@@ -92,7 +105,10 @@ public final class AssembleThroughput {
                             ids.size(),
                             Duration.ofMinutes(15));
             double seconds = (System.nanoTime() - start) / 1e9 - 2.0; // readPublished settles 2 s
+            Thread.sleep(1500); // accumulators travel with the task managers' heartbeats
+            Map<String, Object> accumulators = job.getAccumulators().get();
             job.cancel().get();
+            System.out.println("accumulators: " + accumulators);
             long dedup = published.stream().mapToLong(ExoclonePublished::getDedupBytes).sum();
             long stored = published.stream().mapToLong(ExoclonePublished::getPayloadBytes).sum();
             System.out.printf(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exoclone.engine.Pool;
 import io.exoclone.jobs.assemble.FeedEvent;
+import io.exoclone.jobs.assemble.SnapshotAssembler;
 import io.exoclone.schemas.ExoclonePublished;
 import io.exoclone.testutils.EmbeddedKafka;
 import io.exoclone.testutils.LocalFlinkCluster;
@@ -30,7 +31,8 @@ import org.apache.hadoop.fs.RemoteIterator;
 final class EndToEnd {
     private EndToEnd() {}
 
-    static void run(
+    /** Returns the job's accumulators, read just before it is cancelled. */
+    static Map<String, Object> run(
             EmbeddedKafka kafka,
             LocalFlinkCluster flink,
             URI target,
@@ -102,7 +104,14 @@ final class EndToEnd {
                     .hasSize(snapshots.size())
                     .allMatch(n -> n.endsWith(".exo") && !n.startsWith("."));
             ReplicaCheck.importAndCompare(source, snapshots, published, hadoop, tmp);
+            Map<String, Object> accumulators = job.getAccumulators().get();
             job.cancel().get();
+            System.out.println(prefix + " accumulators: " + accumulators);
+            Object peak = accumulators.get(SnapshotAssembler.REORDER_PEAK_CHUNKS);
+            assertThat(peak == null ? 0L : (Long) peak)
+                    .as("reorder buffer peak (chunks), bounded by channel skew")
+                    .isLessThan(64);
+            return accumulators;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.exoclone.jobs.assemble;
 
 import io.exoclone.schemas.EventCodec;
+import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -28,13 +29,33 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
     public static final OutputTag<SealInfo> SEALS =
             new OutputTag<>("seals", TypeInformation.of(SealInfo.class));
 
+    /**
+     * How long the marker of a sealed or rejected snapshot is kept: long enough to drop a snapshot
+     * that the emitter publishes again after a crash (it does so within minutes).
+     */
+    public static final Duration DEFAULT_MARKER_RETENTION = Duration.ofHours(24);
+
     private final int blockSize;
+    private final long markerRetentionMs;
     private transient ValueState<SplitProgress> progress;
     private transient EventCodec codec;
     private transient Counter repeats;
 
     public ChangeSplitter(int blockSize) {
+        this(blockSize, DEFAULT_MARKER_RETENTION);
+    }
+
+    /**
+     * @param markerRetention how long (processing time) a sealed or rejected snapshot's marker
+     *     stays; a repeat of the snapshot after that is assembled and published again
+     */
+    public ChangeSplitter(int blockSize, Duration markerRetention) {
+        if (markerRetention.isNegative() || markerRetention.isZero()) {
+            throw new IllegalArgumentException(
+                    "Marker retention must be positive, got " + markerRetention);
+        }
         this.blockSize = blockSize;
+        this.markerRetentionMs = markerRetention.toMillis();
     }
 
     @Override
@@ -59,6 +80,9 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         }
         if (e.isSeal()) {
             seal(e, p, ctx);
+            if (p.sealed) {
+                expireMarker(p, ctx);
+            }
         } else if (e.sequence < p.nextSequence) {
             repeats.inc();
             return;
@@ -81,7 +105,26 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                 p.nextSequence++;
             }
         }
+        if (p.rejected) {
+            expireMarker(p, ctx);
+        }
         progress.update(p);
+    }
+
+    /** The snapshot is done (sealed or rejected): keep only a small marker, for a while. */
+    private void expireMarker(SplitProgress p, Context ctx) {
+        p.pending = null;
+        ctx.timerService()
+                .registerProcessingTimeTimer(
+                        ctx.timerService().currentProcessingTime() + markerRetentionMs);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Chunk> out) throws Exception {
+        SplitProgress p = progress.value();
+        if (p != null && (p.sealed || p.rejected)) {
+            progress.clear();
+        }
     }
 
     private void seal(FeedEvent e, SplitProgress p, Context ctx) {
@@ -100,7 +143,11 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                             p.pending != null ? " (a split range is unfinished)" : ""));
             return;
         }
+        if (p.nextSequence == 0) {
+            p.firstTimestamp = e.timestampMillis;
+        }
         s.chunkCount = p.nextOrdinal;
+        s.snapshotOrder = p.firstTimestamp;
         s.sealedAtMillis = System.currentTimeMillis();
         ctx.output(SEALS, s);
         p.sealed = true;
@@ -123,7 +170,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                 open.part = r.part;
                 if (r.part == r.parts - 1) {
                     p.pending = null;
-                    String problem = emit(e.snapshotId, open, p, out);
+                    String problem = emit(e, open, p, out);
                     if (problem != null) {
                         return problem;
                     }
@@ -142,7 +189,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                 p.pending = r;
                 continue;
             }
-            String problem = emit(e.snapshotId, r, p, out);
+            String problem = emit(e, r, p, out);
             if (problem != null) {
                 return problem;
             }
@@ -150,7 +197,10 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         return null;
     }
 
-    private String emit(String snapshotId, RangePart r, SplitProgress p, Collector<Chunk> out) {
+    private String emit(FeedEvent e, RangePart r, SplitProgress p, Collector<Chunk> out) {
+        String snapshotId = e.snapshotId;
+        String volumeId = e.volumeId;
+        String parentId = e.parentId;
         if (r.kind == RangePart.DATA) {
             long expected = (long) r.blocks * blockSize;
             if (r.data == null || r.data.length != expected) {
@@ -166,6 +216,10 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         c.snapshotId = snapshotId;
         c.ordinal = p.nextOrdinal++;
         c.snapshotOrder = p.firstTimestamp;
+        if (c.ordinal == 0) {
+            c.volumeId = volumeId;
+            c.parentId = parentId;
+        }
         c.startBlock = r.startBlock;
         c.blocks = r.blocks;
         c.kind = r.kind;
@@ -183,6 +237,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         // Tell the assembler to drop what it holds of the snapshot.
         SealInfo abandon = new SealInfo();
         abandon.snapshotId = e.snapshotId;
+        abandon.volumeId = e.volumeId;
         abandon.chunkCount = SealInfo.ABANDONED;
         ctx.output(SEALS, abandon);
     }

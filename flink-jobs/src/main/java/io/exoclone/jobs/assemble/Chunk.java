@@ -22,6 +22,14 @@ public class Chunk {
      */
     public long snapshotOrder;
 
+    /**
+     * The volume and parent of the snapshot, on the chunk of ordinal 0 only (null on the others):
+     * the assembler opens the in-progress file with it before the seal arrives.
+     */
+    public String volumeId;
+
+    public String parentId;
+
     public long startBlock;
     public int blocks;
     public byte kind;

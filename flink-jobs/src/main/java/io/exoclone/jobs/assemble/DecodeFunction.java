@@ -115,9 +115,16 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, FeedEvent> 
         return p;
     }
 
+    /** The bytes of {@code b}: its own array when it spans all of it (Avro's), else a copy. */
     private static byte[] bytes(ByteBuffer b) {
         if (b == null) {
             return null;
+        }
+        if (b.hasArray()
+                && b.arrayOffset() == 0
+                && b.position() == 0
+                && b.remaining() == b.array().length) {
+            return b.array();
         }
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);

@@ -24,6 +24,12 @@ public class SealInfo {
     /** Chunks the splitter emitted for the snapshot (ordinals 0 to chunkCount - 1). */
     public long chunkCount;
 
+    /**
+     * The snapshot's place in the dedup order, as on its chunks ({@link Chunk#snapshotOrder}): the
+     * Kafka timestamp of its first record.
+     */
+    public long snapshotOrder;
+
     /** Processing time when the seal reached the job, for the seal-to-commit latency. */
     public long sealedAtMillis;
 

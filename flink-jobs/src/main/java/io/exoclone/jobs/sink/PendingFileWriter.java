@@ -8,7 +8,7 @@ import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 /**
  * Holds the files finished since the last checkpoint and hands them to the committer at the
  * checkpoint (phase one). The files themselves were written by the assembler; a file not yet handed
- * over when the job fails is written again from the replayed input.
+ * over when the job fails is resumed or rewritten by the assembler from the replayed input.
  */
 final class PendingFileWriter implements CommittingSinkWriter<PendingFile, PendingFile> {
     private final List<PendingFile> pending = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.exoclone.jobs.assemble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -71,6 +72,44 @@ class ChangeSplitterTest {
             h.processElement(Chunks.node(S, 0, Chunks.part(8, Chunks.block(1, 1), 0, 1)), 0);
             h.processElement(Chunks.node(S, 1, Chunks.part(2, Chunks.block(1, 1), 0, 1)), 0);
             assertThat(h.getSideOutput(DeadLetters.TAG)).hasSize(1);
+        }
+    }
+
+    @Test
+    void theMarkerOfASealedSnapshotGoesAfterItsRetention() throws Exception {
+        try (var h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new ChangeSplitter(Chunks.BS, Duration.ofMinutes(10)),
+                        e -> e.snapshotId,
+                        Types.STRING)) {
+            h.setProcessingTime(1_000);
+            h.processElement(Chunks.node(S, 0, Chunks.part(0, Chunks.block(1, 1), 0, 1)), 0);
+            h.processElement(Chunks.seal(S, 1), 0);
+            assertThat(h.numKeyedStateEntries()).as("the marker").isEqualTo(1);
+
+            h.setProcessingTime(1_000 + Duration.ofMinutes(9).toMillis());
+            h.processElement(Chunks.node(S, 0, Chunks.part(0, Chunks.block(1, 1), 0, 1)), 0);
+            assertThat(h.extractOutputValues()).as("a repeat is still dropped").hasSize(1);
+
+            h.setProcessingTime(1_000 + Duration.ofMinutes(10).toMillis());
+            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void anUnfinishedSnapshotKeepsItsState() throws Exception {
+        try (var h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new ChangeSplitter(Chunks.BS, Duration.ofMinutes(10)),
+                        e -> e.snapshotId,
+                        Types.STRING)) {
+            h.setProcessingTime(1_000);
+            h.processElement(Chunks.node(S, 0, Chunks.part(0, Chunks.block(1, 1), 0, 1)), 0);
+            h.setProcessingTime(1_000 + Duration.ofDays(3).toMillis());
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            h.processElement(Chunks.seal(S, 1), 0);
+            assertThat(h.getSideOutput(ChangeSplitter.SEALS)).hasSize(1);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.UUID;
 /** Small builders of test input for the assemble operators. */
 final class Chunks {
     static final int BS = 4096;
+    static final String VOLUME = "00000000-0000-4000-8000-00000000000a";
 
     private Chunks() {}
 
@@ -33,6 +34,7 @@ final class Chunks {
         c.kind = Chunk.DATA;
         c.data = data;
         c.contentHash = sha256(data);
+        firstCarriesVolume(c);
         return c;
     }
 
@@ -43,7 +45,15 @@ final class Chunks {
         c.startBlock = startBlock;
         c.blocks = blocks;
         c.kind = Chunk.TRIM;
+        firstCarriesVolume(c);
         return c;
+    }
+
+    /** As the splitter does: chunk 0 carries the volume (and parent) for the assembler. */
+    private static void firstCarriesVolume(Chunk c) {
+        if (c.ordinal == 0) {
+            c.volumeId = VOLUME;
+        }
     }
 
     static RangePart part(long start, byte[] wholeData, int part, int parts) {
@@ -66,7 +76,7 @@ final class Chunks {
 
     static FeedEvent node(UUID snapshot, long sequence, RangePart... ranges) {
         FeedEvent e = new FeedEvent();
-        e.volumeId = "00000000-0000-4000-8000-00000000000a";
+        e.volumeId = VOLUME;
         e.volumeName = "vol";
         e.snapshotId = snapshot.toString();
         e.sequence = sequence;

@@ -83,15 +83,40 @@ class SnapshotAssemblerTest {
     }
 
     @Test
-    void anAbandonedSnapshotIsDropped() throws Exception {
+    void anAbandonedSnapshotIsDroppedWithItsFile() throws Exception {
         try (var h = harness()) {
             h.processElement1(Chunks.data(S, 0, 0, Chunks.block(1, 1)), 0);
+            h.processElement1(Chunks.data(S, 2, 5, Chunks.block(2, 1)), 0);
+            assertThat(files()).containsExactly("." + S + ".exo.inprogress");
             SealInfo abandon = new SealInfo();
             abandon.snapshotId = S.toString();
+            abandon.volumeId = Chunks.VOLUME;
             abandon.chunkCount = SealInfo.ABANDONED;
             h.processElement2(abandon, 0);
             h.processElement2(seal(1), 0);
             assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(files()).isEmpty();
+        }
+    }
+
+    private List<String> files() throws java.io.IOException {
+        try (var s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    @Test
+    void aSnapshotWithoutChunksGetsAFileFromItsSealAlone() throws Exception {
+        try (var h = harness()) {
+            h.processElement2(seal(0), 0);
+            List<PendingFile> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            try (ExocloneReader r =
+                    ExocloneReader.open(Path.of(URI.create(out.get(0).inProgressUri)))) {
+                r.verify(Optional.empty());
+                assertThat(r.ranges().hasNext()).isFalse();
+            }
+            assertThat(files()).containsExactly("." + S + ".exo.inprogress");
         }
     }
 
@@ -104,6 +129,8 @@ class SnapshotAssemblerTest {
             h.processElement1(Chunks.data(S, 0, 10, Chunks.block(1, 1)), 0);
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(h.getSideOutput(DeadLetters.TAG)).hasSize(1);
+            assertThat(files()).as("its in-progress file is deleted").isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 }
