@@ -1,5 +1,6 @@
 package io.exoclone.jobs;
 
+import io.exoclone.connectors.feed.ChangeFeed;
 import io.exoclone.engine.ChangeRange;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
@@ -135,11 +136,19 @@ final class ChangeFeedProducer implements AutoCloseable {
                         .setRootHash(ByteBuffer.wrap(s.rootHash()))
                         .build();
         byte[] key = volumeId.getBytes(StandardCharsets.UTF_8);
+        // Like the real feed: every record names the snapshot's creation time in a header.
+        byte[] created =
+                ByteBuffer.allocate(Long.BYTES).putLong(s.created().toEpochMilli()).array();
         producer.beginTransaction();
         for (NodeChange n : records) {
-            producer.send(new ProducerRecord<>(topic, key, codec.encode(n)));
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, key, codec.encode(n));
+            r.headers().add(ChangeFeed.SNAPSHOT_CREATED_HEADER, created);
+            producer.send(r);
         }
-        producer.send(new ProducerRecord<>(topic, key, codec.encode(seal)));
+        ProducerRecord<byte[], byte[]> sealRecord =
+                new ProducerRecord<>(topic, key, codec.encode(seal));
+        sealRecord.headers().add(ChangeFeed.SNAPSHOT_CREATED_HEADER, created);
+        producer.send(sealRecord);
         producer.commitTransaction();
         return records.size();
     }

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -118,6 +119,9 @@ final class ReplicaCheck {
                         .as("root hash of %s", id)
                         .isEqualTo(want.rootHashHex());
                 assertThat(got.size()).isEqualTo(want.size());
+                assertThat(got.created())
+                        .as("creation time of %s (the file's, from the feed's record header)", id)
+                        .isEqualTo(Instant.ofEpochMilli(want.created().toEpochMilli()));
                 assertThat(replica.read(id, 0, (int) want.size()))
                         .as("bytes of %s", id)
                         .isEqualTo(source.read(id, 0, (int) want.size()));

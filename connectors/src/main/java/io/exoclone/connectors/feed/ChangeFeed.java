@@ -42,6 +42,13 @@ public final class ChangeFeed implements AutoCloseable {
     public static final String FEED_ID_PROPERTY = "exoclone.feed.id";
 
     /**
+     * Kafka record header on every record of a snapshot's transaction: the snapshot's creation
+     * time, epoch milliseconds as 8 bytes big-endian. The seal carries it too, but a consumer that
+     * writes a file as the records arrive (the assembler) needs it from the first record.
+     */
+    public static final String SNAPSHOT_CREATED_HEADER = "exoclone.snapshot-created";
+
+    /**
      * Prefix of the pool property holding a feed's last committed snapshot ({@link
      * FeedCursor#format()}); the {@code transactional.id} follows.
      */

@@ -49,9 +49,10 @@ import org.apache.kafka.common.utils.Utils;
 final class FeedSession implements AutoCloseable {
     /**
      * Bytes of a Kafka record and its batch beyond key and value: the record batch header (61) and
-     * the record's own varints, attributes and timestamp delta (at most 32), rounded up.
+     * the record's own varints, attributes and timestamp delta (at most 32), and the snapshot
+     * creation time header (at most 40), rounded up.
      */
-    static final int RECORD_OVERHEAD_BYTES = 128;
+    static final int RECORD_OVERHEAD_BYTES = 160;
 
     /**
      * Producer batch size: many small records per request, within the record limit (so within the
@@ -240,6 +241,7 @@ final class FeedSession implements AutoCloseable {
         private final byte[] key;
         private final Snapshot snapshot;
         private final BooleanSupplier cancelled;
+        private final byte[] created;
         private volatile Exception failure;
         long valueBytes;
         long sent;
@@ -248,6 +250,10 @@ final class FeedSession implements AutoCloseable {
             this.key = key;
             this.snapshot = snapshot;
             this.cancelled = cancelled;
+            this.created =
+                    ByteBuffer.allocate(Long.BYTES)
+                            .putLong(snapshot.created().toEpochMilli())
+                            .array();
         }
 
         void send(NodeChange change) {
@@ -281,6 +287,7 @@ final class FeedSession implements AutoCloseable {
             if (f != null) {
                 throw f instanceof KafkaException k ? k : new KafkaException(f);
             }
+            record.headers().add(ChangeFeed.SNAPSHOT_CREATED_HEADER, created);
             producer.send(
                     record,
                     (metadata, e) -> {

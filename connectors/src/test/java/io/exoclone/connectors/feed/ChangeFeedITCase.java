@@ -72,7 +72,8 @@ class ChangeFeedITCase {
                 }
                 assertThat(reader.drain(java.time.Duration.ofMillis(500))).hasSize(taken.size());
                 assertThat(reader.maxRecordBytes())
-                        .isLessThanOrEqualTo(config.maxRecordBytes() - 128);
+                        .isLessThanOrEqualTo(
+                                config.maxRecordBytes() - FeedSession.RECORD_OVERHEAD_BYTES);
             }
             assertThat(rec.published).hasSize(taken.size());
             Snapshot last = taken.get(taken.size() - 1);
@@ -107,7 +108,8 @@ class ChangeFeedITCase {
                             .isEqualTo(pool.read(s1.id(), 0, 32 << 20));
                     assertThat(replica.apply(sealed.get(1)))
                             .isEqualTo(pool.read(s2.id(), 0, 32 << 20));
-                    assertThat(reader.maxRecordBytes()).isLessThanOrEqualTo(limit - 128);
+                    assertThat(reader.maxRecordBytes())
+                            .isLessThanOrEqualTo(limit - FeedSession.RECORD_OVERHEAD_BYTES);
                     var changes = sealed.get(0).changes();
                     if (limit == ChangeFeedConfig.DEFAULT_MAX_RECORD_BYTES) {
                         // A leaf holding more than 1 MiB of changes spans several records.

@@ -42,6 +42,7 @@ final class FeedReader implements AutoCloseable {
     private final Map<String, List<NodeChange>> open = new LinkedHashMap<>();
     private final List<SealedSnapshot> sealed = new ArrayList<>();
     private final Set<String> seen = new HashSet<>();
+    private final Map<String, Long> createdHeader = new java.util.HashMap<>();
     private int maxRecordBytes;
 
     FeedReader(String bootstrap, String topic) {
@@ -96,7 +97,13 @@ final class FeedReader implements AutoCloseable {
                     Math.max(maxRecordBytes, r.serializedKeySize() + r.serializedValueSize());
             SpecificRecord event = CODEC.decode(r.value());
             String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+            var header = r.headers().lastHeader(ChangeFeed.SNAPSHOT_CREATED_HEADER);
+            assertThat(header).as("creation time header on %s", event).isNotNull();
+            long created = java.nio.ByteBuffer.wrap(header.value()).getLong();
             if (event instanceof NodeChange c) {
+                assertThat(createdHeader.computeIfAbsent(c.getSnapshotId(), k -> created))
+                        .as("creation time header of %s, same on every record", c.getSnapshotId())
+                        .isEqualTo(created);
                 assertThat(key).isEqualTo(c.getVolumeId());
                 List<NodeChange> list =
                         open.computeIfAbsent(c.getSnapshotId(), k -> new ArrayList<>());
@@ -105,6 +112,11 @@ final class FeedReader implements AutoCloseable {
                         .isEqualTo(list.size());
                 list.add(c);
             } else if (event instanceof SnapshotSealed s) {
+                assertThat(created)
+                        .as("creation time header of %s's seal", s.getSnapshotId())
+                        .isEqualTo(s.getCreatedMillis())
+                        .isEqualTo(createdHeader.getOrDefault(s.getSnapshotId(), created));
+                createdHeader.remove(s.getSnapshotId());
                 assertThat(key).isEqualTo(s.getVolumeId());
                 assertThat(seen.add(s.getSnapshotId()))
                         .as("snapshot %s sealed once", s.getSnapshotId())

@@ -96,7 +96,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                             e.snapshotId, e.sequence, p.nextSequence));
         } else {
             if (e.sequence == 0) {
-                p.firstTimestamp = e.timestampMillis;
+                p.firstTimestamp = firstTimestamp(e);
             }
             String problem = split(e, p, out);
             if (problem != null) {
@@ -144,7 +144,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
             return;
         }
         if (p.nextSequence == 0) {
-            p.firstTimestamp = e.timestampMillis;
+            p.firstTimestamp = firstTimestamp(e);
         }
         s.chunkCount = p.nextOrdinal;
         s.snapshotOrder = p.firstTimestamp;
@@ -240,6 +240,21 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         abandon.volumeId = e.volumeId;
         abandon.chunkCount = SealInfo.ABANDONED;
         ctx.output(SEALS, abandon);
+    }
+
+    /**
+     * A snapshot's place in the dedup order, also the created time of its file: the creation time
+     * the feed stamps on every record (or the seal's, for an empty snapshot), else, from an older
+     * feed, the Kafka timestamp of its first record. Both are the same on every replay.
+     */
+    private static long firstTimestamp(FeedEvent e) {
+        if (e.snapshotCreatedMillis > 0) {
+            return e.snapshotCreatedMillis;
+        }
+        if (e.seal != null && e.seal.createdMillis > 0) {
+            return e.seal.createdMillis;
+        }
+        return e.timestampMillis;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

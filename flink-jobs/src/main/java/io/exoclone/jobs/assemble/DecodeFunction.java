@@ -55,6 +55,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, FeedEvent> 
         e.partition = r.partition;
         e.offset = r.offset;
         e.timestampMillis = r.timestampMillis;
+        e.snapshotCreatedMillis = r.snapshotCreatedMillis;
         out.collect(e);
     }
 

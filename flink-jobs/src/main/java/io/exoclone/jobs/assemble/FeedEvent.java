@@ -12,6 +12,9 @@ public class FeedEvent {
     /** Kafka timestamp of the record, epoch milliseconds. */
     public long timestampMillis;
 
+    /** The snapshot's creation time from the feed's record header, epoch ms; 0 when absent. */
+    public long snapshotCreatedMillis;
+
     public String volumeId;
     public String volumeName;
     public String snapshotId;

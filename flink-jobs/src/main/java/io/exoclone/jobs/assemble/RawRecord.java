@@ -9,6 +9,12 @@ public class RawRecord {
     public byte[] key;
     public byte[] value;
 
+    /**
+     * The snapshot's creation time from the feed's {@code exoclone.snapshot-created} header, epoch
+     * milliseconds; 0 when the record has none.
+     */
+    public long snapshotCreatedMillis;
+
     public RawRecord() {}
 
     public RawRecord(
