@@ -74,6 +74,14 @@ final class AssembleCommand implements Callable<Integer> {
     String stateBackend;
 
     @Option(
+            names = "--compression",
+            paramLabel = "none|lz4",
+            description =
+                    "Payload of the files: none (default; importers adopt it zero-copy) or lz4"
+                            + " (one LZ4 frame per range; smaller, decompressed on import).")
+    String compression;
+
+    @Option(
             names = "--checkpoint-dir",
             paramLabel = "URI",
             description =
@@ -106,6 +114,7 @@ final class AssembleCommand implements Callable<Integer> {
             b.bootstrap(bootstrap)
                     .target(to)
                     .stateBackend(stateBackend)
+                    .compression(compression)
                     .checkpointDir(checkpointDir);
             if (parallelism != null) {
                 b.parallelism(parallelism);

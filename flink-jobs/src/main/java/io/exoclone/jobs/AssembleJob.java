@@ -1,7 +1,6 @@
 package io.exoclone.jobs;
 
 import io.exoclone.engine.Pool;
-import io.exoclone.format.Compression;
 import io.exoclone.jobs.assemble.ChangeSplitter;
 import io.exoclone.jobs.assemble.Chunk;
 import io.exoclone.jobs.assemble.DeadLetterRecordSerializer;
@@ -112,7 +111,7 @@ public final class AssembleJob {
                                 new SnapshotAssembler(
                                         o.target(),
                                         o.hadoopProperties(),
-                                        Compression.NONE,
+                                        o.compression(),
                                         BLOCK_SIZE))
                         .name("assemble")
                         .uid("exoclone-assemble");

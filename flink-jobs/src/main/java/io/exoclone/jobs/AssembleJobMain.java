@@ -5,7 +5,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Entry point of the job jar for {@code flink run}: {@code --bootstrap HOST:PORT --to URI [--config
- * FILE] [--parallelism N] [--checkpoint-interval MS] [--state-backend heap|rocksdb]}.
+ * FILE] [--parallelism N] [--checkpoint-interval MS] [--state-backend heap|rocksdb] [--compression
+ * none|lz4]}.
  */
 public final class AssembleJobMain {
     private AssembleJobMain() {}
@@ -25,6 +26,7 @@ public final class AssembleJobMain {
                 case "--parallelism" -> b.set("parallelism", value);
                 case "--checkpoint-interval" -> b.set("checkpoint.interval.ms", value);
                 case "--state-backend" -> b.stateBackend(value);
+                case "--compression" -> b.compression(value);
                 default -> throw new IllegalArgumentException("Unknown flag " + flag);
             }
         }

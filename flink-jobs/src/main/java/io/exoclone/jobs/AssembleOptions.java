@@ -1,5 +1,6 @@
 package io.exoclone.jobs;
 
+import io.exoclone.format.Compression;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -15,8 +16,9 @@ import java.util.Properties;
  * {@code to}, {@code topic.node-changes}, {@code topic.published}, {@code topic.dead-letter},
  * {@code group.id}, {@code transactional.id.prefix}, {@code checkpoint.interval.ms}, {@code
  * checkpoint.dir} (a URI Flink can write, shared by the cluster; unset: the cluster's own), {@code
- * state.backend} ({@code heap} or {@code rocksdb}), {@code parallelism}, and {@code hadoop.*}
- * (passed to Hadoop without the prefix, for example {@code hadoop.fs.s3a.endpoint}).
+ * state.backend} ({@code heap} or {@code rocksdb}), {@code parallelism}, {@code compression}
+ * ({@code none}, the default, which importers adopt zero-copy, or {@code lz4}), and {@code
+ * hadoop.*} (passed to Hadoop without the prefix, for example {@code hadoop.fs.s3a.endpoint}).
  */
 public record AssembleOptions(
         String bootstrap,
@@ -30,7 +32,8 @@ public record AssembleOptions(
         String stateBackend,
         int parallelism,
         String checkpointDir,
-        Map<String, String> hadoopProperties) {
+        Map<String, String> hadoopProperties,
+        Compression compression) {
 
     public AssembleOptions {
         hadoopProperties = Collections.unmodifiableMap(new HashMap<>(hadoopProperties));
@@ -86,6 +89,11 @@ public record AssembleOptions(
             return set("state.backend", v);
         }
 
+        /** {@code none} or {@code lz4}. */
+        public Builder compression(String v) {
+            return set("compression", v);
+        }
+
         public Builder checkpointDir(String v) {
             return set("checkpoint.dir", v);
         }
@@ -125,6 +133,11 @@ public record AssembleOptions(
                         "parallelism must be between 1 and 32768 (or -1 for the default), got "
                                 + parallelism);
             }
+            String compression = p.getProperty("compression", "none").trim().toLowerCase();
+            if (!compression.equals("none") && !compression.equals("lz4")) {
+                throw new IllegalArgumentException(
+                        "compression must be none or lz4, got '" + compression + "'");
+            }
             Map<String, String> hadoop = new HashMap<>();
             for (String k : p.stringPropertyNames()) {
                 if (k.startsWith("hadoop.")) {
@@ -143,7 +156,8 @@ public record AssembleOptions(
                     backend,
                     (int) parallelism,
                     checkpointDir(),
-                    hadoop);
+                    hadoop,
+                    compression.equals("lz4") ? Compression.LZ4 : Compression.NONE);
         }
 
         private String checkpointDir() {

@@ -1,5 +1,6 @@
 package io.exoclone.jobs;
 
+import io.exoclone.format.Compression;
 import io.exoclone.testutils.EmbeddedKafka;
 import io.exoclone.testutils.LocalFlinkCluster;
 import io.exoclone.testutils.LocalS3;
@@ -46,6 +47,8 @@ class AssembleJobHadoopITCase {
                 "s3-",
                 tmp,
                 UnaryOperator.identity(),
-                true);
+                true,
+                // LZ4 here (uncompressed on file:// and HDFS): frames across S3's part objects.
+                Compression.LZ4);
     }
 }

@@ -3,6 +3,7 @@ package io.exoclone.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.exoclone.format.Compression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,14 @@ class AssembleOptionsTest {
         assertThat(o.checkpointIntervalMs()).isEqualTo(10_000);
         assertThat(o.parallelism()).isEqualTo(-1);
         assertThat(o.hadoopProperties()).containsEntry("fs.s3a.endpoint", "http://s3:9000");
+        assertThat(o.compression()).isEqualTo(Compression.NONE);
+        assertThat(
+                        AssembleOptions.builder()
+                                .file(f)
+                                .set("compression", "LZ4")
+                                .build()
+                                .compression())
+                .isEqualTo(Compression.LZ4);
     }
 
     @Test
@@ -55,5 +64,13 @@ class AssembleOptionsTest {
                                         .parallelism(0)
                                         .build())
                 .hasMessageContaining("got 0");
+        assertThatThrownBy(
+                        () ->
+                                AssembleOptions.builder()
+                                        .bootstrap("h:1")
+                                        .target("file:///x")
+                                        .compression("zstd")
+                                        .build())
+                .hasMessageContaining("'zstd'");
     }
 }

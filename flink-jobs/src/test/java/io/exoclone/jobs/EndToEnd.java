@@ -3,6 +3,7 @@ package io.exoclone.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exoclone.engine.Pool;
+import io.exoclone.format.Compression;
 import io.exoclone.jobs.assemble.FeedEvent;
 import io.exoclone.jobs.assemble.SnapshotAssembler;
 import io.exoclone.schemas.ExoclonePublished;
@@ -42,6 +43,30 @@ final class EndToEnd {
             UnaryOperator<DataStream<FeedEvent>> afterDecode,
             boolean oneAtATime)
             throws Exception {
+        return run(
+                kafka,
+                flink,
+                target,
+                hadoop,
+                prefix,
+                tmp,
+                afterDecode,
+                oneAtATime,
+                Compression.NONE);
+    }
+
+    /** As above, with the files' payload stored with {@code compression}. */
+    static Map<String, Object> run(
+            EmbeddedKafka kafka,
+            LocalFlinkCluster flink,
+            URI target,
+            Map<String, String> hadoop,
+            String prefix,
+            Path tmp,
+            UnaryOperator<DataStream<FeedEvent>> afterDecode,
+            boolean oneAtATime,
+            Compression compression)
+            throws Exception {
         createTopic(kafka, prefix + "node-changes", 2);
         createTopic(kafka, prefix + "published", 1);
         createTopic(kafka, prefix + "dead-letter", 1);
@@ -58,6 +83,7 @@ final class EndToEnd {
                         .checkpointIntervalMs(500)
                         .checkpointDir(tmp.resolve("checkpoints").toUri().toString())
                         .parallelism(2)
+                        .compression(compression.name().toLowerCase(java.util.Locale.ROOT))
                         .build();
         try (Pool source = Pool.create(tmp.resolve("source"));
                 ChangeFeedProducer feed =
@@ -103,7 +129,7 @@ final class EndToEnd {
                     .as("files under %s", target)
                     .hasSize(snapshots.size())
                     .allMatch(n -> n.endsWith(".exo") && !n.startsWith("."));
-            ReplicaCheck.importAndCompare(source, snapshots, published, hadoop, tmp);
+            ReplicaCheck.importAndCompare(source, snapshots, published, hadoop, tmp, compression);
             Map<String, Object> accumulators = job.getAccumulators().get();
             job.cancel().get();
             System.out.println(prefix + " accumulators: " + accumulators);

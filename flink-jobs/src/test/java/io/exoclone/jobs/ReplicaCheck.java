@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.exoclone.engine.NotFoundException;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
+import io.exoclone.format.Compression;
+import io.exoclone.format.ExocloneReader;
 import io.exoclone.format.Importer;
 import io.exoclone.schemas.EventCodec;
 import io.exoclone.schemas.ExoclonePublished;
@@ -80,6 +82,18 @@ final class ReplicaCheck {
             Map<String, String> hadoop,
             Path work)
             throws Exception {
+        importAndCompare(source, snapshots, published, hadoop, work, Compression.NONE);
+    }
+
+    /** As above, and every file's payload is stored with {@code compression}. */
+    static void importAndCompare(
+            Pool source,
+            List<UUID> snapshots,
+            List<ExoclonePublished> published,
+            Map<String, String> hadoop,
+            Path work,
+            Compression compression)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
         hadoop.forEach(conf::set);
@@ -93,6 +107,11 @@ final class ReplicaCheck {
                 Files.copy(in, local);
             }
             assertThat(Files.size(local)).isEqualTo(p.getFileBytes());
+            try (ExocloneReader r = ExocloneReader.open(local)) {
+                assertThat(r.header().compression())
+                        .as("compression of %s", p.getExocloneId())
+                        .isEqualTo(compression);
+            }
             files.add(local);
         }
         try (Pool replica = Pool.create(work.resolve("replica"))) {
