@@ -40,6 +40,12 @@ public final class ExitCodes {
     /** A merge found conflicting ranges and, with the default strategy, changed nothing. */
     public static final int MERGE_CONFLICT = 7;
 
+    /**
+     * A service named on the command line (Kafka {@code --bootstrap}, Flink {@code --flink}) does
+     * not answer.
+     */
+    public static final int UNREACHABLE = 8;
+
     private ExitCodes() {}
 
     /**
@@ -75,6 +81,9 @@ public final class ExitCodes {
         }
         if (error instanceof io.exoclone.engine.MergeConflictException) {
             return MERGE_CONFLICT;
+        }
+        if (error instanceof io.exoclone.engine.UnreachableException) {
+            return UNREACHABLE;
         }
         if (error instanceof CommitStateUnknownException) {
             return COMMIT_STATE_UNKNOWN;

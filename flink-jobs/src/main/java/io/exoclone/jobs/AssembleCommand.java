@@ -2,12 +2,8 @@ package io.exoclone.jobs;
 
 import io.exoclone.cli.CliContext;
 import io.exoclone.cli.ExitCodes;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -135,14 +131,17 @@ final class AssembleCommand implements Callable<Integer> {
             env.execute(AssembleJob.JOB_NAME);
             return ExitCodes.OK;
         }
-        String[] hostPort = flink.split(":", 2);
-        if (hostPort.length != 2 || !hostPort[1].matches("\\d+")) {
-            throw cli.usageError("--flink must be HOST:PORT, got '" + flink + "'");
+        FlinkRest endpoint;
+        try {
+            endpoint = FlinkRest.parse(flink);
+        } catch (io.exoclone.engine.InvalidArgumentException e) {
+            throw cli.usageError(e.getMessage());
         }
-        Path jobJar = jar != null ? jar : defaultJar(cli);
+        endpoint.check();
+        String jobJar = JobJar.find(jar);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
-                        hostPort[0], Integer.parseInt(hostPort[1]), jobJar.toString());
+                        endpoint.host(), endpoint.port(), jobJar);
         JobClient job = AssembleJob.start(env, options);
         cli.out().println("Submitted " + AssembleJob.JOB_NAME + " as job " + job.getJobID());
         return ExitCodes.OK;
@@ -158,22 +157,5 @@ final class AssembleCommand implements Callable<Integer> {
         c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
         c.set(TaskManagerOptions.HOST, "127.0.0.1");
         return c;
-    }
-
-    private static Path defaultJar(CliContext cli) throws Exception {
-        Path dir = Path.of("flink-jobs", "target", "job");
-        List<Path> found = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> p.getFileName().toString().endsWith("-job.jar")).forEach(found::add);
-            }
-        }
-        if (found.size() != 1) {
-            throw cli.usageError(
-                    "No single job jar in "
-                            + dir.toAbsolutePath()
-                            + " (run mvn package, or pass --jar FILE)");
-        }
-        return found.get(0);
     }
 }

@@ -6,6 +6,8 @@ import io.exoclone.connectors.feed.ChangeFeed;
 import io.exoclone.connectors.feed.ChangeFeedConfig;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
+import io.exoclone.engine.Volume;
+import io.exoclone.jobs.pipeline.ChildCli;
 import io.exoclone.jobs.replicate.ReplicateJob;
 import io.exoclone.schemas.EventCodec;
 import io.exoclone.schemas.ExoclonePublished;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -35,8 +38,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +69,8 @@ import org.junit.jupiter.api.io.TempDir;
  * instead of looping.
  */
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalPipelineITCase {
     private static final String NODE_CHANGES = ChangeFeedConfig.DEFAULT_TOPIC;
     private static final String PUBLISHED = ReplicateJob.PUBLISHED_TOPIC;
@@ -86,7 +97,7 @@ class LocalPipelineITCase {
      */
     private static final Duration REPLICATE_CHECKPOINT = Duration.ofSeconds(5);
 
-    @TempDir Path dir;
+    @TempDir static Path dir;
 
     private LocalScripts cluster;
     private Pool source;
@@ -95,13 +106,33 @@ class LocalPipelineITCase {
     private StatusReader statuses;
     private final Map<String, String> jobs = new TreeMap<>();
 
+    /** One cluster for both tests. */
+    @BeforeAll
+    void startCluster() {
+        cluster = new LocalScripts(dir.resolve("cluster"));
+        LocalScripts.Result r = cluster.run("start.sh");
+        if (r.exit() != 0) {
+            cluster.dumpLogs(100);
+            cluster.run("stop.sh");
+            throw new AssertionError("start.sh exited " + r.exit() + ":\n" + r.output());
+        }
+    }
+
     @AfterEach
-    void stopEverything() {
-        // Whatever happened, leave no process and no thread behind.
+    void stopTestThreads() {
         quietly(() -> workload.stop(), workload);
         quietly(() -> feed.close(), feed);
         quietly(() -> source.close(), source);
         quietly(() -> statuses.close(), statuses);
+        workload = null;
+        feed = null;
+        source = null;
+        statuses = null;
+    }
+
+    @AfterAll
+    void stopCluster() {
+        // Whatever happened, leave no process behind.
         if (cluster != null) {
             cluster.run("stop.sh");
         }
@@ -118,8 +149,8 @@ class LocalPipelineITCase {
     }
 
     @Test
+    @Order(1)
     void everySnapshotArrivesOnceThroughATaskManagerCrashAndABrokerRestart() throws Throwable {
-        cluster = new LocalScripts(dir.resolve("cluster"));
         try {
             scenario();
         } catch (Throwable t) {
@@ -130,7 +161,6 @@ class LocalPipelineITCase {
 
     private void scenario() throws Exception {
         long t0 = System.nanoTime();
-        cluster.runOk("start.sh");
         String bootstrap = cluster.ports().get("KAFKA_BOOTSTRAP");
         createTopics(bootstrap);
         Path files = Files.createDirectories(dir.resolve("files"));
@@ -235,6 +265,176 @@ class LocalPipelineITCase {
         log(
                 "done in %d s; restarts: assemble %d, replicate %d",
                 seconds(t0), restarts(jobs.get("assemble")), restarts(jobs.get("replicate")));
+    }
+
+    /**
+     * The contract command {@code ./exoclone replicate --bootstrap --flink --storage} as a child
+     * process against the same cluster: the job jar is uploaded to the JobManager and loaded
+     * child-first by the TaskManager. Two snapshots are a backlog, a third is taken by {@code
+     * --volume}; SIGINT must stop it with exit 0 after every one is in pool B, and a second run
+     * after more writes must resume from the savepoints on the cluster and replicate only the new
+     * snapshot. Runs after the crash test (whose jobs it cancels if that one failed) on fresh
+     * topics, so that nothing of the crash test is replicated again.
+     */
+    @Test
+    @Order(2)
+    void replicateCommandOnTheClusterStopsOnSigintWithNothingLost() throws Throwable {
+        try {
+            replicateCommandScenario();
+        } catch (Throwable t) {
+            diagnostics(t);
+            throw t;
+        }
+    }
+
+    private void replicateCommandScenario() throws Exception {
+        long t0 = System.nanoTime();
+        jobs.clear();
+        cancelRunningJobs();
+        String bootstrap = cluster.ports().get("KAFKA_BOOTSTRAP");
+        deleteTopics(bootstrap);
+        Path a = dir.resolve("cli-a");
+        Path b = dir.resolve("cli-b");
+        List<String> command =
+                List.of(
+                        "replicate",
+                        "--from",
+                        a.toString(),
+                        "--to",
+                        b.toString(),
+                        "--volume",
+                        "v",
+                        "--every",
+                        "2s",
+                        "--bootstrap",
+                        bootstrap,
+                        "--flink",
+                        cluster.ports().get("FLINK_REST"),
+                        "--storage",
+                        dir.resolve("cli-files").toUri().toString(),
+                        "--work",
+                        dir.resolve("cli-work").toString());
+        Random random = new Random(42);
+        byte[] first = new byte[1 << 20];
+        random.nextBytes(first);
+        try (Pool p = Pool.create(a)) {
+            Volume v = p.createVolume("v", 16 << 20);
+            v.write(0, first);
+            p.snapshot("v", null);
+            v.write(4 << 20, java.util.Arrays.copyOf(first, 512 << 10)); // dedup finds it
+            p.snapshot("v", null);
+            v.write(8 << 20, randomBytes(random, 256 << 10)); // --volume snapshots it
+        }
+
+        // 1. Backlog plus one snapshot of its own, all replicated, then Ctrl-C.
+        runReplicateCommand(command, 3, false, "Stopped: 3 snapshot(s) published, 3 replicated");
+        assertCliReplicaEqualsSource(a, b, 3);
+        log("replicate --flink: 3 snapshots, SIGINT, exit 0 after %d s", seconds(t0));
+
+        // 2. More data; the same command resumes from its savepoints and replicates only the new
+        // snapshot. Ctrl-C comes right after it is taken: the stop must still deliver it.
+        try (Pool p = Pool.open(a)) {
+            p.volume("v").write(12 << 20, randomBytes(random, 128 << 10));
+        }
+        ChildCli second =
+                runReplicateCommand(
+                        command, 1, true, "Stopped: 1 snapshot(s) published, 1 replicated");
+        assertThat(second.stderr())
+                .contains("AssembleJob resumes from", "ReplicateJob resumes from");
+        assertCliReplicaEqualsSource(a, b, 4);
+        log("replicate --flink: resumed, 4 snapshots in pool B after %d s", seconds(t0));
+    }
+
+    /**
+     * Runs the command, then SIGINT: once {@code lines} snapshots are reported replicated, or with
+     * {@code early} as soon as it took a snapshot of its own. It must exit 0 with {@code lines}
+     * snapshots replicated, {@code summary} in its last words and its jobs stopped on the cluster.
+     */
+    private ChildCli runReplicateCommand(
+            List<String> command, int lines, boolean early, String summary) throws Exception {
+        try (ChildCli run = ChildCli.launcher(cluster.root(), command.toArray(new String[0]))) {
+            if (early) {
+                run.awaitErr(l -> l.startsWith("Snapshot "), 1, STEP_TIMEOUT);
+            } else {
+                run.awaitOut(l -> l.startsWith("replicated "), lines, STEP_TIMEOUT);
+            }
+            assertThat(run.stderr()).contains("Jobs running: ");
+            run.interrupt();
+            int exit = run.waitFor(STEP_TIMEOUT);
+            assertThat(exit).as("exit code after SIGINT\n%s", run).isZero();
+            assertThat(run.stderr())
+                    .as("%s", run)
+                    .contains(summary)
+                    .doesNotContain("not yet", "failed");
+            assertThat(run.out("replicated ")).as("no snapshot twice").hasSize(lines);
+            assertThat(cluster.rest("jobs/overview").findValuesAsText("state"))
+                    .as("jobs on the cluster after the stop")
+                    .doesNotContain("RUNNING", "CREATED", "RESTARTING", "CANCELLING");
+            return run;
+        }
+    }
+
+    /** Pool B holds every snapshot of pool A with its root hash and bytes, and checks clean. */
+    private static void assertCliReplicaEqualsSource(Path a, Path b, int count) {
+        try (Pool src = Pool.open(a);
+                Pool replica = Pool.open(b)) {
+            assertThat(src.snapshots()).hasSize(count);
+            assertThat(replica.snapshots())
+                    .extracting(Snapshot::id)
+                    .containsExactlyInAnyOrderElementsOf(
+                            src.snapshots().stream().map(Snapshot::id).toList());
+            for (Snapshot want : src.snapshots()) {
+                Snapshot got = replica.findSnapshot(want.id()).orElseThrow();
+                assertThat(got.rootHashHex())
+                        .as("root of %s", want.id())
+                        .isEqualTo(want.rootHashHex());
+                assertThat(got.parentId()).as("parent of %s", want.id()).isEqualTo(want.parentId());
+                assertThat(replica.read(want.id(), 0, (int) want.size()))
+                        .as("bytes of %s", want.id())
+                        .isEqualTo(src.read(want.id(), 0, (int) want.size()));
+            }
+            assertThat(replica.check().problems()).as("pool B check").isEmpty();
+        }
+    }
+
+    private static byte[] randomBytes(Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** Cancels whatever still runs on the cluster (the crash test's jobs, had it failed). */
+    private void cancelRunningJobs() throws Exception {
+        for (JsonNode j : cluster.rest("jobs/overview").path("jobs")) {
+            String state = j.path("state").asText();
+            if (!Set.of("FINISHED", "CANCELED", "FAILED").contains(state)) {
+                cluster.cancel(j.path("jid").asText());
+            }
+        }
+        await(
+                "no job running",
+                () ->
+                        !cluster.rest("jobs/overview").findValuesAsText("state").stream()
+                                .anyMatch(
+                                        st ->
+                                                !Set.of("FINISHED", "CANCELED", "FAILED")
+                                                        .contains(st)));
+    }
+
+    /** Deletes the pipeline's topics, so that the next pipeline starts on empty ones. */
+    private void deleteTopics(String bootstrap) throws Exception {
+        List<String> names = List.of(NODE_CHANGES, PUBLISHED, STATUS, DEAD_LETTER);
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Set<String> present = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<String> delete = names.stream().filter(present::contains).toList();
+            admin.deleteTopics(delete).all().get(60, TimeUnit.SECONDS);
+            await(
+                    "topics deleted",
+                    () ->
+                            admin.listTopics().names().get(60, TimeUnit.SECONDS).stream()
+                                    .noneMatch(names::contains));
+        }
     }
 
     // --- checks --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io.exoclone.cli.ExitCodes;
 import io.exoclone.engine.Hex;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
+import io.exoclone.jobs.StopSignal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

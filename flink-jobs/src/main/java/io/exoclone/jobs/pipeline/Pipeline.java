@@ -9,6 +9,8 @@ import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
 import io.exoclone.jobs.AssembleJob;
 import io.exoclone.jobs.AssembleOptions;
+import io.exoclone.jobs.FlinkRest;
+import io.exoclone.jobs.JobJar;
 import io.exoclone.jobs.replicate.ReplicateJob;
 import java.net.URI;
 import java.nio.file.Files;
@@ -72,6 +74,7 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicLong changedBytes = new AtomicLong();
     private LocalKafka kafka;
     private LocalFlink flink;
+    private String jobJar;
     private String bootstrap;
     private URI dashboard;
     private JobClient assemble;
@@ -106,8 +109,16 @@ public final class Pipeline implements AutoCloseable {
     public static Pipeline start(
             Pool source, PipelineSettings settings, Consumer<String> out, Consumer<String> err)
             throws Exception {
+        String jobJar = null;
+        if (settings.flink() != null) {
+            // Before anything is started or created: a cluster that does not answer or a
+            // missing job jar fails at once, with one line.
+            FlinkRest.parse(settings.flink()).check();
+            jobJar = JobJar.find(settings.jobJar());
+        }
         Set<UUID> present = replicaSnapshots(settings.replicaPool(), err);
         Pipeline p = new Pipeline(source, settings, present, out, err);
+        p.jobJar = jobJar;
         try {
             p.startAll();
             return p;
@@ -168,7 +179,7 @@ public final class Pipeline implements AutoCloseable {
             rest = flink.hostPort();
         } else {
             rest = settings.flink();
-            dashboard = URI.create("http://" + rest);
+            dashboard = FlinkRest.parse(rest).uri();
         }
         out.accept("Flink dashboard: " + dashboard);
 
@@ -288,12 +299,10 @@ public final class Pipeline implements AutoCloseable {
             err.accept(what + " resumes from " + restore.get());
         }
         conf.addAll(Configuration.fromMap(settings.flinkSettings()));
-        int colon = rest.lastIndexOf(':');
-        String host = rest.substring(0, colon);
-        int port = Integer.parseInt(rest.substring(colon + 1));
-        String[] jars =
-                flink != null ? new String[0] : new String[] {JobJar.find(settings.jobJar())};
-        return StreamExecutionEnvironment.createRemoteEnvironment(host, port, conf, jars);
+        FlinkRest endpoint = FlinkRest.parse(rest);
+        String[] jars = flink != null ? new String[0] : new String[] {jobJar};
+        return StreamExecutionEnvironment.createRemoteEnvironment(
+                endpoint.host(), endpoint.port(), conf, jars);
     }
 
     /** The dashboard: {@code http://127.0.0.1:PORT} for the embedded cluster. */

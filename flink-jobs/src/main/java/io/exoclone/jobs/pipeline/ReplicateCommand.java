@@ -6,6 +6,7 @@ import io.exoclone.connectors.cli.DurationConverter;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
 import io.exoclone.engine.Volume;
+import io.exoclone.jobs.StopSignal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

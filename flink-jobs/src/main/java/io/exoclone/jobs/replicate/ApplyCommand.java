@@ -2,18 +2,22 @@ package io.exoclone.jobs.replicate;
 
 import io.exoclone.cli.CliContext;
 import io.exoclone.cli.ExitCodes;
-import java.io.File;
+import io.exoclone.engine.InvalidArgumentException;
+import io.exoclone.jobs.FlinkRest;
+import io.exoclone.jobs.JobJar;
+import io.exoclone.jobs.StopSignal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -35,7 +39,9 @@ import picocli.CommandLine.Spec;
             "Continuously import published exo-clones into the pool (ReplicateJob), in lineage"
                     + " order, and report each on exoclone.replica-status.",
             "Runs on Flink's local environment with its dashboard on 127.0.0.1 unless --flink"
-                    + " names a cluster. Ctrl-C stops cleanly."
+                    + " names a cluster. Ctrl-C (or SIGTERM) cancels the job and exits 0; imports"
+                    + " are idempotent, so the next run goes on where it stopped. Exit code 8 when"
+                    + " the cluster does not answer."
         })
 public final class ApplyCommand implements Callable<Integer> {
     private static final int DASHBOARD_PORT = 8081;
@@ -59,7 +65,9 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(
             names = "--flink",
             paramLabel = "HOST:PORT",
-            description = "Submit to this Flink cluster (REST address) instead of running locally.")
+            description =
+                    "Submit to this Flink cluster (REST address) instead of running locally; the"
+                            + " job jar is sent.")
     String flink;
 
     @Option(
@@ -80,6 +88,14 @@ public final class ApplyCommand implements Callable<Integer> {
             description =
                     "A Flink setting for the job (e.g. restart-strategy.type=none); repeatable.")
     Map<String, String> flinkConf = new LinkedHashMap<>();
+
+    @Option(
+            names = "--jar",
+            paramLabel = "FILE",
+            description =
+                    "Job jar to submit with --flink (default: $EXOCLONE_JOB_JAR, else the one mvn"
+                            + " package built in flink-jobs/target/job/).")
+    Path jar;
 
     @Option(
             names = "--once",
@@ -108,37 +124,54 @@ public final class ApplyCommand implements Callable<Integer> {
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             out.println("Flink dashboard: http://127.0.0.1:" + port);
         } else {
-            env = remote(cli, flink, Configuration.fromMap(flinkConf));
-            out.println("Submitting to Flink at " + flink);
+            FlinkRest endpoint;
+            try {
+                endpoint = FlinkRest.parse(flink);
+            } catch (InvalidArgumentException e) {
+                throw cli.usageError(e.getMessage());
+            }
+            endpoint.check();
+            env =
+                    StreamExecutionEnvironment.createRemoteEnvironment(
+                            endpoint.host(),
+                            endpoint.port(),
+                            Configuration.fromMap(flinkConf),
+                            JobJar.find(jar));
+            out.println("Submitting to Flink at " + endpoint.uri());
         }
         job.addTo(env);
-        JobClient client = env.executeAsync(job.jobName());
-        out.println(
-                "Replicating "
-                        + ReplicateJob.PUBLISHED_TOPIC
-                        + " from "
-                        + bootstrap
-                        + " into "
-                        + pool
-                        + " as site "
-                        + site
-                        + " (job "
-                        + client.getJobID()
-                        + ")"
-                        + (once ? "" : "; Ctrl-C stops"));
-        out.flush();
-        Thread stopper = new Thread(() -> cancel(client), "exoclone-apply-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        try {
-            client.getJobExecutionResult().get();
+        try (StopSignal stop = StopSignal.install()) {
+            JobClient client = env.executeAsync(job.jobName());
+            out.println(
+                    "Replicating "
+                            + ReplicateJob.PUBLISHED_TOPIC
+                            + " from "
+                            + bootstrap
+                            + " into "
+                            + pool
+                            + " as site "
+                            + site
+                            + " (job "
+                            + client.getJobID()
+                            + ")"
+                            + (once ? "" : "; Ctrl-C stops"));
+            out.flush();
+            CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
+            while (!result.isDone()) {
+                if (stop.stopped()) {
+                    // Imports are idempotent and offsets are committed at checkpoints: a
+                    // cancelled job loses nothing, the next run goes on from the group's offsets.
+                    cli.err().println("Stopping: cancelling job " + client.getJobID() + " ...");
+                    cli.err().flush();
+                    cancel(client);
+                    out.println("Stopped. Run the same command to resume.");
+                    return ExitCodes.OK;
+                }
+                stop.await(Duration.ofMillis(200));
+            }
+            result.get();
             out.println("Done: every exo-clone published so far is applied or waiting.");
             return ExitCodes.OK;
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
-            }
         }
     }
 
@@ -174,35 +207,5 @@ public final class ApplyCommand implements Callable<Integer> {
                 return s.getLocalPort();
             }
         }
-    }
-
-    /**
-     * An environment that submits to {@code hostPort} with the jars of this command's class path
-     * that the cluster lacks (the project's modules, the Kafka connector, Hadoop's client), leaving
-     * out Flink's own jars and logging backends, which the cluster provides.
-     */
-    private static StreamExecutionEnvironment remote(
-            CliContext cli, String hostPort, Configuration conf) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) {
-            throw cli.usageError("Expected HOST:PORT for --flink, got: " + hostPort);
-        }
-        String host = hostPort.substring(0, colon);
-        int port = Integer.parseInt(hostPort.substring(colon + 1));
-        List<String> jars = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = new File(entry).getName();
-            boolean flinkOwn = name.startsWith("flink-") && !name.startsWith("flink-connector-");
-            boolean logging = name.startsWith("log4j-") || name.startsWith("slf4j-");
-            // The in-process broker of replicate/demo (and Scala, which only it uses).
-            boolean broker =
-                    name.startsWith("kafka") && !name.startsWith("kafka-clients-")
-                            || name.startsWith("scala-");
-            if (name.endsWith(".jar") && !flinkOwn && !logging && !broker) {
-                jars.add(entry);
-            }
-        }
-        return StreamExecutionEnvironment.createRemoteEnvironment(
-                host, port, conf, jars.toArray(new String[0]));
     }
 }

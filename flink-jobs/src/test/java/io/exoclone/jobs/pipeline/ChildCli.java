@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  * {@code exoclone ARGS} in a JVM of its own (this test's class path, the launcher's logging setup),
  * with its stdout and stderr lines collected as they come, and Ctrl-C (a real SIGINT).
  */
-final class ChildCli implements AutoCloseable {
+public final class ChildCli implements AutoCloseable {
     private final Process process;
     private final List<String> out = new ArrayList<>();
     private final List<String> err = new ArrayList<>();
@@ -39,6 +39,20 @@ final class ChildCli implements AutoCloseable {
         cmd.add("io.exoclone.cli.Main");
         cmd.addAll(List.of(args));
         return new ChildCli(new ProcessBuilder(cmd).start());
+    }
+
+    /**
+     * {@code ROOT/exoclone ARGS}: the launcher script of the checkout, as a user runs it, with
+     * {@code EXOCLONE_NO_BUILD=1} (the build under test must be current). The launcher execs the
+     * JVM, so {@link #interrupt()} reaches it.
+     */
+    public static ChildCli launcher(Path root, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(root.resolve("exoclone").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("EXOCLONE_NO_BUILD", "1");
+        return new ChildCli(pb.start());
     }
 
     private static void follow(InputStream in, List<String> lines) {
@@ -65,19 +79,19 @@ final class ChildCli implements AutoCloseable {
     }
 
     /** Stdout lines starting with {@code prefix} so far. */
-    List<String> out(String prefix) {
+    public List<String> out(String prefix) {
         synchronized (out) {
             return out.stream().filter(l -> l.startsWith(prefix)).toList();
         }
     }
 
     /** Waits until {@code count} stdout lines match; fails with both outputs otherwise. */
-    List<String> awaitOut(Predicate<String> match, int count, Duration timeout)
+    public List<String> awaitOut(Predicate<String> match, int count, Duration timeout)
             throws InterruptedException {
         return await(out, match, count, timeout);
     }
 
-    List<String> awaitErr(Predicate<String> match, int count, Duration timeout)
+    public List<String> awaitErr(Predicate<String> match, int count, Duration timeout)
             throws InterruptedException {
         return await(err, match, count, timeout);
     }
@@ -111,18 +125,18 @@ final class ChildCli implements AutoCloseable {
     }
 
     /** Ctrl-C. */
-    void interrupt() throws Exception {
+    public void interrupt() throws Exception {
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
     }
 
     /** kill -9: no handler runs, nothing is flushed or closed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Waits for the exit code. */
-    int waitFor(Duration timeout) throws InterruptedException {
+    public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("Still running after " + timeout + "\n" + this);
         }
@@ -130,13 +144,13 @@ final class ChildCli implements AutoCloseable {
         return process.exitValue();
     }
 
-    String stdout() {
+    public String stdout() {
         synchronized (out) {
             return String.join("\n", out);
         }
     }
 
-    String stderr() {
+    public String stderr() {
         synchronized (err) {
             return String.join("\n", err);
         }

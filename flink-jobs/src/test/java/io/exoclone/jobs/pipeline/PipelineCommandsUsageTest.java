@@ -3,8 +3,11 @@ package io.exoclone.jobs.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exoclone.engine.Pool;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +72,70 @@ class PipelineCommandsUsageTest {
                     cli("replicate", "--from", a.toString(), "--to", tmp.resolve("b").toString());
             assertThat(locked.code()).as("%s", locked).isEqualTo(4);
         }
+    }
+
+    @Test
+    void anUnreachableFlinkClusterIsOneLineAndExitCode8() throws Exception {
+        Path a = tmp.resolve("a");
+        Pool.create(a).close();
+        Path b = tmp.resolve("b");
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String flink = "127.0.0.1:" + closed;
+        long start = System.nanoTime();
+        DemoCommandITCase.Run replicate =
+                cli(
+                        "replicate",
+                        "--from",
+                        a.toString(),
+                        "--to",
+                        b.toString(),
+                        "--bootstrap",
+                        "127.0.0.1:1",
+                        "--flink",
+                        flink);
+        assertThat(replicate.code()).as("%s", replicate).isEqualTo(8);
+        assertThat(replicate.err().strip())
+                .as("one line, no stack trace")
+                .startsWith("exoclone: Flink is not reachable at " + flink)
+                .doesNotContain("\n", "\tat ");
+        assertThat(Files.exists(b)).as("nothing started, nothing created").isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+
+        DemoCommandITCase.Run assemble =
+                cli(
+                        "assemble",
+                        "--bootstrap",
+                        "127.0.0.1:1",
+                        "--to",
+                        "file:///x",
+                        "--flink",
+                        flink);
+        assertThat(assemble.code()).as("%s", assemble).isEqualTo(8);
+        assertThat(assemble.err()).contains("Flink is not reachable at " + flink);
+        DemoCommandITCase.Run apply =
+                cli(
+                        "--pool",
+                        a.toString(),
+                        "apply",
+                        "--bootstrap",
+                        "127.0.0.1:1",
+                        "--flink",
+                        flink);
+        assertThat(apply.code()).as("%s", apply).isEqualTo(8);
+        assertThat(apply.err()).contains("Flink is not reachable at " + flink);
+        assertThat(
+                        cli(
+                                        "--pool",
+                                        a.toString(),
+                                        "apply",
+                                        "--bootstrap",
+                                        "x:1",
+                                        "--flink",
+                                        "8081")
+                                .code())
+                .isEqualTo(2);
     }
 }

@@ -1,6 +1,6 @@
-package io.exoclone.jobs.pipeline;
+package io.exoclone.jobs;
 
-import io.exoclone.jobs.AssembleJob;
+import io.exoclone.engine.NotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,14 +12,14 @@ import java.util.stream.Stream;
  * The job jar submitted to a remote Flink cluster: the shaded {@code *-job.jar} that {@code mvn
  * package} writes to {@code flink-jobs/target/job/} (everything but Flink and the Kafka broker).
  */
-final class JobJar {
+public final class JobJar {
     private JobJar() {}
 
     /** {@code given} if not null, else the jar next to the build output of this module. */
-    static String find(Path given) {
+    public static String find(Path given) {
         if (given != null) {
             if (!Files.isRegularFile(given)) {
-                throw new IllegalArgumentException("Job jar " + given + " does not exist");
+                throw new NotFoundException("Job jar " + given + " does not exist");
             }
             return given.toAbsolutePath().toString();
         }
@@ -48,10 +48,10 @@ final class JobJar {
             found = List.of();
         }
         if (found.size() != 1) {
-            throw new IllegalArgumentException(
+            throw new NotFoundException(
                     "No single job jar in "
                             + dir.toAbsolutePath()
-                            + " (run mvn package, or pass --jar FILE)");
+                            + " (build it with: mvn -DskipTests -pl flink-jobs -am package; or pass --jar FILE)");
         }
         return found.get(0).toString();
     }

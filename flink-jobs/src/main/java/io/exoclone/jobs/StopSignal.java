@@ -1,4 +1,4 @@
-package io.exoclone.jobs.pipeline;
+package io.exoclone.jobs;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import sun.misc.SignalHandler;
  * still runs, and the command returns normally. A second signal asks not to wait for the replica.
  * The previous handlers come back on {@link #close()}.
  */
-final class StopSignal implements AutoCloseable {
+public final class StopSignal implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicInteger signals = new AtomicInteger();
     private final List<Signal> installed = new ArrayList<>();
@@ -25,7 +25,7 @@ final class StopSignal implements AutoCloseable {
     private StopSignal() {}
 
     /** Handles SIGINT and SIGTERM from now on. */
-    static StopSignal install() {
+    public static StopSignal install() {
         StopSignal s = new StopSignal();
         for (String name : List.of("INT", "TERM")) {
             try {
@@ -41,24 +41,24 @@ final class StopSignal implements AutoCloseable {
     }
 
     /** What a second stop request does (e.g. stop waiting for the replica). */
-    void onSecond(Runnable action) {
+    public void onSecond(Runnable action) {
         this.onSecond = action;
     }
 
     /** Requests the stop, as Ctrl-C does. */
-    void trigger() {
+    public void trigger() {
         if (signals.incrementAndGet() == 2) {
             onSecond.run();
         }
         stop.countDown();
     }
 
-    boolean stopped() {
+    public boolean stopped() {
         return stop.getCount() == 0;
     }
 
     /** Waits up to {@code d}; returns early when a stop is requested. */
-    void await(Duration d) throws InterruptedException {
+    public void await(Duration d) throws InterruptedException {
         stop.await(d.toMillis(), TimeUnit.MILLISECONDS);
     }
 
