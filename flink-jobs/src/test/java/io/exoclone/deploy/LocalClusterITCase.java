@@ -3,16 +3,12 @@ package io.exoclone.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,32 +39,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class LocalClusterITCase {
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
     private static final String TOPIC = "local-cluster-check";
 
     @TempDir Path work;
 
-    private Path scripts;
+    private LocalScripts scripts;
 
     @BeforeEach
     void findScripts() {
-        Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-        scripts = module.getParent().resolve("deploy/local");
-        assertThat(scripts.resolve("start.sh")).isExecutable();
+        scripts = new LocalScripts(work);
     }
 
     @AfterEach
     void stopWhatever() {
         // Whatever happened above, leave no process behind.
-        run("stop.sh");
+        scripts.run("stop.sh");
     }
 
     @Test
     void startCheckCrashRestartStop() throws Exception {
-        assertThat(run("start.sh").exit).as("start.sh").isZero();
-        assertThat(run("check.sh").exit).as("check.sh after start").isZero();
+        assertThat(scripts.run("start.sh").exit()).as("start.sh").isZero();
+        assertThat(scripts.run("check.sh").exit()).as("check.sh after start").isZero();
 
-        Map<String, String> ports = ports();
+        Map<String, String> ports = scripts.ports();
         String bootstrap = ports.get("KAFKA_BOOTSTRAP");
         assertThat(bootstrap).startsWith("127.0.0.1:");
         String value = "written before the restarts " + UUID.randomUUID();
@@ -76,19 +69,21 @@ class LocalClusterITCase {
         assertThat(consumeAll(bootstrap)).containsExactly(value);
 
         // A crashed TaskManager (SIGKILL) turns the check red; a new one turns it green again.
-        assertThat(run("taskmanager.sh", "kill").exit).isZero();
+        assertThat(scripts.run("taskmanager.sh", "kill").exit()).isZero();
         assertThat(Files.exists(work.resolve("run/taskmanager.pid"))).isFalse();
-        assertThat(run("check.sh").exit).as("check.sh without a TaskManager").isNotZero();
-        assertThat(run("taskmanager.sh", "start").exit).isZero();
-        assertThat(run("check.sh").exit).as("check.sh after the TaskManager restart").isZero();
+        assertThat(scripts.run("check.sh").exit()).as("check.sh without a TaskManager").isNotZero();
+        assertThat(scripts.run("taskmanager.sh", "start").exit()).isZero();
+        assertThat(scripts.run("check.sh").exit())
+                .as("check.sh after the TaskManager restart")
+                .isZero();
 
         // The broker comes back on the same port with the committed record.
-        assertThat(run("kafka.sh", "restart").exit).isZero();
-        assertThat(ports()).isEqualTo(ports);
+        assertThat(scripts.run("kafka.sh", "restart").exit()).isZero();
+        assertThat(scripts.ports()).isEqualTo(ports);
         assertThat(consumeAll(bootstrap)).containsExactly(value);
-        assertThat(run("check.sh").exit).as("check.sh after the broker restart").isZero();
+        assertThat(scripts.run("check.sh").exit()).as("check.sh after the broker restart").isZero();
 
-        assertThat(run("stop.sh").exit).isZero();
+        assertThat(scripts.run("stop.sh").exit()).isZero();
         try (Stream<Path> pids = Files.list(work.resolve("run"))) {
             assertThat(pids).as("PID files after stop.sh").isEmpty();
         }
@@ -102,7 +97,7 @@ class LocalClusterITCase {
                     .as("%s %s after stop.sh", port, ports.get(port))
                     .isFalse();
         }
-        assertThat(run("check.sh").exit).as("check.sh after stop").isNotZero();
+        assertThat(scripts.run("check.sh").exit()).as("check.sh after stop").isNotZero();
     }
 
     private static void produce(String bootstrap, String value) throws Exception {
@@ -150,59 +145,12 @@ class LocalClusterITCase {
         return values;
     }
 
-    private Map<String, String> ports() throws IOException {
-        Map<String, String> ports = new HashMap<>();
-        for (String line : Files.readAllLines(work.resolve("ports.env"))) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                ports.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return ports;
-    }
-
     private static boolean listening(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private record Result(int exit, String output) {}
-
-    /** Runs a script of deploy/local with this test's work dir, echoing its output. */
-    private Result run(String script, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(scripts.resolve(script).toString());
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("EXOCLONE_LOCAL_DIR", work.toString());
-        long start = System.nanoTime();
-        try {
-            Process process = pb.start();
-            process.getOutputStream().close();
-            String output;
-            try (InputStream in = process.getInputStream()) {
-                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(script + " did not finish within " + SCRIPT_TIMEOUT);
-            }
-            System.out.printf(
-                    "$ %s (exit %d, %d ms)%n%s%n",
-                    String.join(" ", command),
-                    process.exitValue(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                    output);
-            return new Result(process.exitValue(), output);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("Interrupted while running " + command, e);
         }
     }
 }
