@@ -2,6 +2,7 @@ package io.exoclone.jobs;
 
 import io.exoclone.cli.CliContext;
 import io.exoclone.cli.ExitCodes;
+import io.exoclone.connectors.KafkaCheck;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -123,6 +124,7 @@ final class AssembleCommand implements Callable<Integer> {
             throw cli.usageError(e.getMessage());
         }
         if (flink == null) {
+            KafkaCheck.check(options.bootstrap(), KafkaCheck.TIMEOUT);
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(localSettings());
             cli.err().println("Flink dashboard: http://127.0.0.1:8081");
@@ -138,6 +140,7 @@ final class AssembleCommand implements Callable<Integer> {
             throw cli.usageError(e.getMessage());
         }
         endpoint.check();
+        KafkaCheck.check(options.bootstrap(), KafkaCheck.TIMEOUT);
         String jobJar = JobJar.find(jar);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(

@@ -1,5 +1,6 @@
 package io.exoclone.jobs.pipeline;
 
+import io.exoclone.connectors.KafkaCheck;
 import io.exoclone.connectors.feed.ChangeFeed;
 import io.exoclone.connectors.feed.ChangeFeedConfig;
 import io.exoclone.connectors.feed.FeedException;
@@ -115,6 +116,9 @@ public final class Pipeline implements AutoCloseable {
             // missing job jar fails at once, with one line.
             FlinkRest.parse(settings.flink()).check();
             jobJar = JobJar.find(settings.jobJar());
+        }
+        if (settings.bootstrap() != null) {
+            KafkaCheck.check(settings.bootstrap(), KafkaCheck.TIMEOUT);
         }
         Set<UUID> present = replicaSnapshots(settings.replicaPool(), err);
         Pipeline p = new Pipeline(source, settings, present, out, err);

@@ -2,6 +2,7 @@ package io.exoclone.jobs.replicate;
 
 import io.exoclone.cli.CliContext;
 import io.exoclone.cli.ExitCodes;
+import io.exoclone.connectors.KafkaCheck;
 import io.exoclone.engine.InvalidArgumentException;
 import io.exoclone.jobs.FlinkRest;
 import io.exoclone.jobs.JobJar;
@@ -118,6 +119,7 @@ public final class ApplyCommand implements Callable<Integer> {
                         .build();
         StreamExecutionEnvironment env;
         if (flink == null) {
+            KafkaCheck.check(bootstrap, KafkaCheck.TIMEOUT);
             int port = dashboardPort();
             Configuration conf = localConfig(port);
             conf.addAll(Configuration.fromMap(flinkConf));
@@ -131,6 +133,7 @@ public final class ApplyCommand implements Callable<Integer> {
                 throw cli.usageError(e.getMessage());
             }
             endpoint.check();
+            KafkaCheck.check(bootstrap, KafkaCheck.TIMEOUT);
             env =
                     StreamExecutionEnvironment.createRemoteEnvironment(
                             endpoint.host(),

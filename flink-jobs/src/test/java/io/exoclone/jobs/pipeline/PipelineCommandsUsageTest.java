@@ -75,6 +75,42 @@ class PipelineCommandsUsageTest {
     }
 
     @Test
+    void anUnreachableKafkaIsOneLineAndExitCode8() throws Exception {
+        Path a = tmp.resolve("a");
+        Pool.create(a).close();
+        Path b = tmp.resolve("b");
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String kafka = "127.0.0.1:" + closed;
+        long start = System.nanoTime();
+        DemoCommandITCase.Run replicate =
+                cli(
+                        "replicate",
+                        "--from",
+                        a.toString(),
+                        "--to",
+                        b.toString(),
+                        "--bootstrap",
+                        kafka);
+        assertThat(replicate.code()).as("%s", replicate).isEqualTo(8);
+        assertThat(replicate.err().strip())
+                .as("one line, no stack trace")
+                .startsWith("exoclone: Kafka is not reachable at " + kafka)
+                .doesNotContain("\n", "\tat ");
+        assertThat(Files.exists(b)).as("nothing started, nothing created").isFalse();
+        DemoCommandITCase.Run assemble =
+                cli("assemble", "--bootstrap", kafka, "--to", tmp.resolve("x").toUri().toString());
+        assertThat(assemble.code()).as("%s", assemble).isEqualTo(8);
+        assertThat(assemble.err()).contains("Kafka is not reachable at " + kafka);
+        DemoCommandITCase.Run apply = cli("--pool", a.toString(), "apply", "--bootstrap", kafka);
+        assertThat(apply.code()).as("%s", apply).isEqualTo(8);
+        assertThat(apply.err()).contains("Kafka is not reachable at " + kafka);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+    }
+
+    @Test
     void anUnreachableFlinkClusterIsOneLineAndExitCode8() throws Exception {
         Path a = tmp.resolve("a");
         Pool.create(a).close();
