@@ -19,6 +19,13 @@ class PipelineCommandsUsageTest {
         return DemoCommandITCase.cli(args);
     }
 
+    /** {@code 127.0.0.1:PORT} of a port that was just free: nothing answers there. */
+    private static String closedAddress() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
     @Test
     void helpNamesTheContractFlags() {
         assertThat(cli("replicate", "--help").out())
@@ -79,11 +86,7 @@ class PipelineCommandsUsageTest {
         Path a = tmp.resolve("a");
         Pool.create(a).close();
         Path b = tmp.resolve("b");
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        String kafka = "127.0.0.1:" + closed;
+        String kafka = closedAddress();
         long start = System.nanoTime();
         DemoCommandITCase.Run replicate =
                 cli(
@@ -115,11 +118,7 @@ class PipelineCommandsUsageTest {
         Path a = tmp.resolve("a");
         Pool.create(a).close();
         Path b = tmp.resolve("b");
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        String flink = "127.0.0.1:" + closed;
+        String flink = closedAddress();
         long start = System.nanoTime();
         DemoCommandITCase.Run replicate =
                 cli(
