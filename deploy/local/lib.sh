@@ -55,7 +55,7 @@ cluster_classpath() {
     <groupId>io.exoclone</groupId>
     <artifactId>exoclone-parent</artifactId>
     <version>$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$ROOT/pom.xml")</version>
-    <relativePath>$ROOT/pom.xml</relativePath>
+    <relativePath>$(realpath --relative-to="$CACHE" "$ROOT/pom.xml")</relativePath>
   </parent>
   <artifactId>exoclone-local-cluster-classpath</artifactId>
   <packaging>pom</packaging>

@@ -22,7 +22,7 @@ public final class ExitCodes {
     /** A volume, snapshot, pool or input file does not exist. */
     public static final int NOT_FOUND = 3;
 
-    /** The pool is open in another process. */
+    /** The pool is open in another process, or a volume or snapshot is in use by a connection. */
     public static final int LOCKED = 4;
 
     /** Data on disk is corrupt, or {@code check} found problems. */
@@ -73,7 +73,8 @@ public final class ExitCodes {
         if (error instanceof NotFoundException || error instanceof NoSuchFileException) {
             return NOT_FOUND;
         }
-        if (error instanceof PoolLockedException) {
+        if (error instanceof PoolLockedException
+                || error instanceof io.exoclone.engine.InUseException) {
             return LOCKED;
         }
         if (error instanceof CorruptDataException) {

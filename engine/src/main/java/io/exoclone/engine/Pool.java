@@ -52,6 +52,8 @@ public final class Pool implements AutoCloseable {
     private boolean closed;
     private final List<ChangeListener> listeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Leases leases = new Leases();
+    private long resets;
 
     private Pool(Path dir, FileLayer layer, PoolOptions options, FileChannel ch, FileLock lock)
             throws IOException {
@@ -168,7 +170,10 @@ public final class Pool implements AutoCloseable {
         Engine e = engine();
         try {
             return op.run(e);
-        } catch (InvalidArgumentException | NotFoundException | MergeConflictException ex) {
+        } catch (InvalidArgumentException
+                | NotFoundException
+                | MergeConflictException
+                | InUseException ex) {
             throw ex;
         } catch (IOException ex) {
             reload();
@@ -204,6 +209,7 @@ public final class Pool implements AutoCloseable {
     }
 
     private void reload() {
+        resets++;
         Engine old = engine;
         engine = null;
         if (old != null) {
@@ -528,6 +534,7 @@ public final class Pool implements AutoCloseable {
         mutate(
                 e -> {
                     PoolState.VolumeRec v = e.volume(name);
+                    leases.checkFree(Leases.volume(name), "Volume '" + name + "'", "deleted");
                     if (v.root() != 0) {
                         e.store.decRef(v.root());
                     }
@@ -543,6 +550,7 @@ public final class Pool implements AutoCloseable {
         mutate(
                 e -> {
                     PoolState.SnapRec s = e.snapshot(id);
+                    leases.checkFree(Leases.snapshot(id), "Snapshot " + id, "deleted");
                     if (s.root() != 0) {
                         e.store.decRef(s.root());
                     }
@@ -562,6 +570,7 @@ public final class Pool implements AutoCloseable {
     public MergeResult rebase(String volume, UUID onto) {
         return mutate(
                 e -> {
+                    leases.checkFree(Leases.volume(volume), "Volume '" + volume + "'", "rebased");
                     Lineage.Outcome o = new Lineage(e).rebase(volume, onto);
                     e.commit();
                     return new MergeResult(
@@ -585,6 +594,8 @@ public final class Pool implements AutoCloseable {
         }
         return mutate(
                 e -> {
+                    leases.checkFree(
+                            Leases.volume(volume), "Volume '" + volume + "'", "merged into");
                     Lineage.Outcome o = new Lineage(e).merge(volume, other, strategy);
                     Snapshot commit = snapshot(volume, tag, other);
                     return new MergeResult(
@@ -745,6 +756,43 @@ public final class Pool implements AutoCloseable {
                 });
     }
 
+    // ---------------------------------------------------------------- leases
+
+    /**
+     * Marks a volume as in use by {@code holder} (for example "NBD connection 127.0.0.1:40312"):
+     * until the lease is closed, deleting, rebasing or merging into the volume fails with {@link
+     * InUseException}. Writes, snapshots and clones are not affected. Leases are not durable.
+     *
+     * @throws NotFoundException when there is no such volume
+     */
+    public Lease leaseVolume(String name, String holder) {
+        return query(
+                e -> {
+                    e.volume(name);
+                    return leases.add(Leases.volume(name), holder);
+                });
+    }
+
+    /**
+     * Marks a snapshot as in use by {@code holder}: until the lease is closed, deleting it fails
+     * with {@link InUseException}.
+     *
+     * @throws NotFoundException when there is no such snapshot
+     */
+    public Lease leaseSnapshot(UUID id, String holder) {
+        return query(
+                e -> {
+                    e.snapshot(id);
+                    return leases.add(Leases.snapshot(id), holder);
+                });
+    }
+
+    /** A use of a volume or snapshot from outside the pool; closing it twice is harmless. */
+    public interface Lease extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     // ---------------------------------------------------------------- maintenance
 
     /** Space accounting for every volume and snapshot. */
@@ -783,6 +831,15 @@ public final class Pool implements AutoCloseable {
                     e.commit();
                     return new Compactor(e).run(0.5);
                 });
+    }
+
+    /**
+     * How many times the open transaction was discarded because an operation failed (the pool then
+     * reloads its last commit). A client that wrote since its last {@link #sync()} and sees this
+     * number change has lost those writes, and must not report them durable.
+     */
+    public synchronized long resets() {
+        return resets;
     }
 
     /** The generation of the last commit. */

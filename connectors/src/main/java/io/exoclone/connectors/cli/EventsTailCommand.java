@@ -1,5 +1,6 @@
 package io.exoclone.connectors.cli;
 
+import io.exoclone.cli.DurationConverter;
 import io.exoclone.cli.ExitCodes;
 import io.exoclone.connectors.events.EventJson;
 import io.exoclone.engine.NotFoundException;

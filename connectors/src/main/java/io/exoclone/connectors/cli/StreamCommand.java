@@ -1,6 +1,7 @@
 package io.exoclone.connectors.cli;
 
 import io.exoclone.cli.CliContext;
+import io.exoclone.cli.DurationConverter;
 import io.exoclone.cli.ExitCodes;
 import io.exoclone.cli.PoolCommand;
 import io.exoclone.cli.Sizes;

@@ -2,10 +2,10 @@ package io.exoclone.jobs.pipeline;
 
 import io.exoclone.cli.CliContext;
 import io.exoclone.cli.ExitCodes;
+import io.exoclone.cli.StopSignal;
 import io.exoclone.engine.Hex;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
-import io.exoclone.jobs.StopSignal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package io.exoclone.jobs.pipeline;
 
 import io.exoclone.cli.CliContext;
+import io.exoclone.cli.DurationConverter;
 import io.exoclone.cli.ExitCodes;
-import io.exoclone.connectors.cli.DurationConverter;
+import io.exoclone.cli.StopSignal;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
 import io.exoclone.engine.Volume;
-import io.exoclone.jobs.StopSignal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

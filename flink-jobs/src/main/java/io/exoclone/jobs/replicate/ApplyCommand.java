@@ -2,11 +2,11 @@ package io.exoclone.jobs.replicate;
 
 import io.exoclone.cli.CliContext;
 import io.exoclone.cli.ExitCodes;
+import io.exoclone.cli.StopSignal;
 import io.exoclone.connectors.KafkaCheck;
 import io.exoclone.engine.InvalidArgumentException;
 import io.exoclone.jobs.FlinkRest;
 import io.exoclone.jobs.JobJar;
-import io.exoclone.jobs.StopSignal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.exoclone.connectors.cli;
+package io.exoclone.cli;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,4 +1,4 @@
-package io.exoclone.jobs;
+package io.exoclone.cli;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +55,11 @@ public final class StopSignal implements AutoCloseable {
 
     public boolean stopped() {
         return stop.getCount() == 0;
+    }
+
+    /** Waits until a stop is requested. */
+    public void await() throws InterruptedException {
+        stop.await();
     }
 
     /** Waits up to {@code d}; returns early when a stop is requested. */

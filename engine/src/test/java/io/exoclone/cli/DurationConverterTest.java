@@ -1,4 +1,4 @@
-package io.exoclone.connectors.cli;
+package io.exoclone.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

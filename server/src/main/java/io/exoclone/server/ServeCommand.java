@@ -1,0 +1,78 @@
+package io.exoclone.server;
+
+import io.exoclone.cli.CliContext;
+import io.exoclone.cli.ExitCodes;
+import io.exoclone.cli.PoolCommand;
+import io.exoclone.cli.StopSignal;
+import io.exoclone.engine.Pool;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code exoclone --pool DIR serve [--listen HOST:PORT] [--socket PATH]}: holds the pool open and
+ * serves it until SIGINT or SIGTERM, then closes every connection, commits and exits 0.
+ */
+@Command(
+        name = "serve",
+        header = "Serve the pool: its volumes and snapshots as NBD block devices, until Ctrl-C.",
+        description = {
+            "Holds the pool open (and locked) and serves it until SIGINT or SIGTERM, then closes"
+                    + " every connection, makes every acknowledged write durable and exits 0.",
+            "",
+            "Every volume is a writable NBD export named after the volume; every snapshot is a"
+                    + " read-only export named by UUID, unique UUID prefix or NAME@TAG.",
+            "Listens on 127.0.0.1 only unless another address is named with --listen.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  exoclone --pool /tmp/p serve",
+            "  exoclone --pool /tmp/p serve --listen 127.0.0.1:10810 --socket /tmp/p.nbd",
+            "  qemu-img info nbd://127.0.0.1:10809/vm1",
+        })
+public final class ServeCommand extends PoolCommand {
+    @Option(
+            names = {"-l", "--listen"},
+            paramLabel = "HOST:PORT",
+            defaultValue = "127.0.0.1:10809",
+            converter = ListenAddress.Converter.class,
+            description =
+                    "TCP address of the NBD server (default: ${DEFAULT-VALUE}; port 0 picks a free"
+                            + " one, printed at start).")
+    ListenAddress listen;
+
+    @Option(
+            names = "--socket",
+            paramLabel = "PATH",
+            description =
+                    "Also serve NBD on this Unix domain socket (nbd+unix:///vm1?socket=PATH).")
+    Path socket;
+
+    @Override
+    protected int run(CliContext cli, Pool pool) throws Exception {
+        PrintWriter err = cli.err();
+        try (StopSignal stop = StopSignal.install();
+                PoolService service = new PoolService(pool, err)) {
+            // Components start here, each adding itself to the service.
+            StringBuilder what = new StringBuilder();
+            for (ServiceComponent c : service.components()) {
+                what.append(what.length() == 0 ? "" : ", ").append(c.describe());
+            }
+            cli.out()
+                    .println(
+                            "Serving pool "
+                                    + pool.directory()
+                                    + " (pid "
+                                    + ProcessHandle.current().pid()
+                                    + ")"
+                                    + (what.length() == 0 ? "" : ": " + what)
+                                    + "; Ctrl-C stops");
+            cli.out().flush();
+            stop.await();
+            err.println("Stopping: closing connections and committing");
+        }
+        cli.out().println("Stopped; pool " + pool.directory() + " is committed");
+        return ExitCodes.OK;
+    }
+}
