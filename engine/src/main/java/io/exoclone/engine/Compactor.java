@@ -26,8 +26,16 @@ final class Compactor {
         this.e = e;
     }
 
+    /** The open segment is compacted too once it holds at least this much. */
+    private static final long MIN_OPEN_SEGMENT_BYTES = 1 << 20;
+
     /** Returns the bytes of segment files freed, net of the bytes copied. */
     long run(double maxLiveRatio) throws IOException {
+        long open = e.state.segments.get(e.state.currentSegment);
+        long openLive = e.state.segmentLive.getOrDefault(e.state.currentSegment, 0L);
+        if (open >= MIN_OPEN_SEGMENT_BYTES && openLive < maxLiveRatio * (open / Engine.BS)) {
+            e.segments.roll(); // the open segment becomes a candidate like any other
+        }
         long victimBytes = 0;
         for (var s : e.state.segments.entrySet()) {
             int seg = s.getKey();
@@ -67,7 +75,7 @@ final class Compactor {
                 }
             }
         }
-        e.commit();
+        e.commitReclaiming();
         return Math.max(0, victimBytes - copiedBytes);
     }
 
