@@ -45,7 +45,7 @@ final class Reclaimer {
     /** Runs on a committed state (no open transaction); commits the shorter lengths itself. */
     void run() throws IOException {
         Map<Integer, List<long[]>> live = liveRanges(e.state);
-        List<int[]> cut = new ArrayList<>();
+        List<Integer> cut = new ArrayList<>();
         for (var s : new ArrayList<>(e.state.segments.entrySet())) {
             int seg = s.getKey();
             long length = s.getValue();
@@ -55,14 +55,14 @@ final class Reclaimer {
                 e.segments.truncateTo(seg, length);
             }
             List<long[]> ranges = live.getOrDefault(seg, List.of());
-            long end = ranges.isEmpty() ? 0 : ranges.get(ranges.size() - 1)[1] * Engine.BS;
+            long end = 0;
             for (long[] r : ranges) {
                 end = Math.max(end, r[1] * Engine.BS);
             }
             if (end < length && (seg == e.state.currentSegment || end > 0)) {
                 e.state.setSegmentLength(seg, end);
                 trimmedBytes += length - end;
-                cut.add(new int[] {seg});
+                cut.add(seg);
             }
             long pos = 0;
             for (long[] r : ranges) {
@@ -70,11 +70,17 @@ final class Reclaimer {
                 pos = Math.max(pos, r[1] * Engine.BS);
             }
         }
+        for (java.nio.file.Path p : e.layer.list(e.dir.resolve(Engine.SEGMENTS))) {
+            if (!Segments.isSegmentOf(p.getFileName().toString(), e.state.segments.keySet())) {
+                leakedBytes += java.nio.file.Files.size(p);
+                e.layer.delete(p); // a file no commit names (a crash left it)
+            }
+        }
         if (!cut.isEmpty()) {
             e.commit();
-            for (int[] c : cut) {
-                if (e.state.segments.containsKey(c[0])) {
-                    e.segments.truncateTo(c[0], e.state.segments.get(c[0]));
+            for (int seg : cut) {
+                if (e.state.segments.containsKey(seg)) {
+                    e.segments.truncateTo(seg, e.state.segments.get(seg));
                 }
             }
         }
