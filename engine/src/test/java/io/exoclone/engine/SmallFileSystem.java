@@ -46,6 +46,23 @@ final class SmallFileSystem implements AutoCloseable {
         return new SmallFileSystem(mnt, null, String.join("; ", why));
     }
 
+    /**
+     * Mounts a loop XFS image with reflinks (XFS needs at least 300 MiB; the image is sparse), or
+     * nothing where {@code mkfs.xfs} or mounting is not available.
+     */
+    static SmallFileSystem mountXfs(Path dir, int megabytes) throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        Path image = dir.resolve("xfs.img");
+        String failed =
+                run(
+                        "truncate -s " + megabytes + "M " + image,
+                        "mkfs.xfs -q -f -m reflink=1 " + image,
+                        "mount -o loop " + image + " " + mnt);
+        return failed == null
+                ? new SmallFileSystem(mnt, "xfs (loop-mounted image, reflink=1)", null)
+                : new SmallFileSystem(mnt, null, "loop-mounted XFS: " + failed);
+    }
+
     /** Runs shell commands in order; null when all succeed, else the failure's output. */
     static String run(String... commands) throws Exception {
         for (String c : commands) {
@@ -64,7 +81,8 @@ final class SmallFileSystem implements AutoCloseable {
     }
 
     String unavailableReason() {
-        return "No small file system could be mounted (needs root): " + reason;
+        return "No file system for this test could be mounted (needs root and the mkfs tool): "
+                + reason;
     }
 
     String type() {
@@ -82,6 +100,11 @@ final class SmallFileSystem implements AutoCloseable {
             throw new IOException("du failed for " + p);
         }
         return n;
+    }
+
+    long usedBytes() throws IOException {
+        var store = Files.getFileStore(mountPoint);
+        return store.getTotalSpace() - store.getUnallocatedSpace();
     }
 
     long usable() throws IOException {
