@@ -374,29 +374,54 @@ final class Engine {
         }
         long b0 = offset / BS;
         long b1 = (offset + len + BS - 1) / BS;
-        for (LeafEntry e : tree.entries(root, b0, b1)) {
+        List<LeafEntry> extents = tree.entries(root, b0, b1);
+        if (verify) {
+            readVerified(extents, offset, out, outOff, len);
+            return;
+        }
+        for (LeafEntry e : extents) {
             long from = Math.max(e.lba() * BS, offset);
             long to = Math.min(e.end() * BS, offset + len);
-            if (verify) {
-                ByteBuffer whole = ByteBuffer.allocate(e.blocks() * BS);
-                segments.read(e.segment(), e.dataBlock(), whole);
-                whole.flip();
-                if (!Arrays.equals(Hashing.sha256(whole.duplicate()), e.hash())) {
-                    throw new CorruptDataException(
-                            segments.path(e.segment()).toString(),
-                            e.dataBlock() * BS,
-                            String.format(
-                                    "%d bytes matching the SHA-256 %s of the extent at block %d",
-                                    e.blocks() * BS, Hex.encode(e.hash()), e.lba()));
-                }
-                whole.position((int) (from - e.lba() * BS));
-                whole.get(out, outOff + (int) (from - offset), (int) (to - from));
-                continue;
-            }
             long segPos = e.dataBlock() * BS + (from - e.lba() * BS);
             ByteBuffer dst =
                     ByteBuffer.wrap(out, outOff + (int) (from - offset), (int) (to - from));
             segments.readBytes(e.segment(), segPos, dst);
+        }
+    }
+
+    /** Reads each extent whole, hashes them on the hasher threads, and copies what was asked. */
+    private void readVerified(List<LeafEntry> extents, long offset, byte[] out, int outOff, int len)
+            throws IOException {
+        List<byte[]> whole = new ArrayList<>(extents.size());
+        List<java.util.concurrent.Future<byte[]>> hashes = new ArrayList<>(extents.size());
+        for (LeafEntry e : extents) {
+            byte[] data = new byte[e.blocks() * BS];
+            segments.read(e.segment(), e.dataBlock(), ByteBuffer.wrap(data));
+            whole.add(data);
+            hashes.add(
+                    extents.size() >= 4
+                            ? Hashers.submit(() -> Hashing.sha256(data, 0, data.length))
+                            : java.util.concurrent.CompletableFuture.completedFuture(
+                                    Hashing.sha256(data, 0, data.length)));
+        }
+        for (int i = 0; i < extents.size(); i++) {
+            LeafEntry e = extents.get(i);
+            if (!Arrays.equals(Hashers.join(hashes.get(i)), e.hash())) {
+                throw new CorruptDataException(
+                        segments.path(e.segment()).toString(),
+                        e.dataBlock() * BS,
+                        String.format(
+                                "%d bytes matching the SHA-256 %s of the extent at block %d",
+                                e.blocks() * BS, Hex.encode(e.hash()), e.lba()));
+            }
+            long from = Math.max(e.lba() * BS, offset);
+            long to = Math.min(e.end() * BS, offset + len);
+            System.arraycopy(
+                    whole.get(i),
+                    (int) (from - e.lba() * BS),
+                    out,
+                    outOff + (int) (from - offset),
+                    (int) (to - from));
         }
     }
 
