@@ -929,7 +929,7 @@ public final class Pool implements AutoCloseable {
                     e.commitReclaiming();
                     Reclaimer r = new Reclaimer(e);
                     r.run();
-                    long copied = new Compactor(e).run(0.5);
+                    long copied = new Compactor(e).run(0.5, e.reserve.spare());
                     e.commitReclaiming();
                     e.reserve.hold();
                     long after = NativeFiles.allocatedBytes(e.dir.resolve(Engine.SEGMENTS));

@@ -47,6 +47,11 @@ final class Reserve {
         }
     }
 
+    /** Free space of the file system beyond what the reserve should keep (for compaction). */
+    long spare() {
+        return Math.max(0, usable() - target());
+    }
+
     private long usable() {
         try {
             return Files.getFileStore(file.getParent()).getUsableSpace();
