@@ -5,7 +5,6 @@ import io.exoclone.engine.Snapshot;
 import io.exoclone.engine.Volume;
 import io.exoclone.format.Compression;
 import io.exoclone.format.Exporter;
-import io.exoclone.format.Importer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -45,7 +44,7 @@ public final class ExportBench {
         b.exportTime(sizes);
         b.scatteredBytes();
         b.containerImage();
-        b.importTime();
+        // The import of a 1 GiB exo-clone is measured by ImportBench.
     }
 
     // ------------------------------------------------------------------ helpers
@@ -309,42 +308,6 @@ public final class ExportBench {
                     "| Docker-style layer (tar czf of the changed file) | %d | %.1f |%n",
                     layer, (double) layer / changed);
         }
-        clean(dir);
-    }
-
-    /** Import of a 1 GiB uncompressed exo-clone: zero-copy adoption vs writing it into the pool. */
-    void importTime() throws Exception {
-        Path dir = root.resolve("import");
-        clean(dir);
-        Random rnd = new Random(4);
-        Path file = dir.resolve("first.exo");
-        try (Pool a = Pool.create(dir.resolve("a"))) {
-            Volume v = a.createVolume("v", 1L << 30);
-            fill(v, 1L << 30, rnd);
-            Snapshot s = a.snapshot("v", null);
-            Exporter.export(a, s.id(), file, Compression.NONE, Optional.empty(), null);
-        }
-        List<Double> zero = new ArrayList<>();
-        List<Double> copy = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            for (boolean c : new boolean[] {false, true}) {
-                Path p = dir.resolve("b" + i + c);
-                try (Pool b = Pool.create(p)) {
-                    long t0 = System.nanoTime();
-                    Importer.importFile(b, file, Optional.empty(), c);
-                    (c ? copy : zero).add((System.nanoTime() - t0) / 1e9);
-                }
-                clean(p);
-            }
-        }
-        System.out.println("\n### Import of a 1 GiB uncompressed exo-clone (median of 3)\n");
-        System.out.println("| import | seconds | MB/s |");
-        System.out.println("|---|---|---|");
-        System.out.printf(
-                "| zero-copy (hard link, verify) | %.2f | %.0f |%n",
-                median(zero), 1024 / median(zero));
-        System.out.printf(
-                "| copying (--copy) | %.2f | %.0f |%n", median(copy), 1024 / median(copy));
         clean(dir);
     }
 }

@@ -23,7 +23,11 @@ import picocli.CommandLine.Parameters;
                     + " A snapshot without a parent exports its whole image (a first exo-clone).",
             "Blocks already present in the parent's lineage (moved or copied data) become dedup"
                     + " references; identical blocks within the export are stored once.",
-            "The file is written to a temporary name and renamed into place when complete."
+            "The file is written to a temporary name (.FILE.UUID.tmp) and renamed into place when"
+                    + " complete; a failed or interrupted export removes it, and the next export"
+                    + " into the directory removes those of exports that were killed (it says so).",
+            "Every extent is checked against its SHA-256 as it is read: damaged storage fails the"
+                    + " export (exit 5)."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -98,6 +102,13 @@ final class ExportCommand extends PoolCommand {
                                 bar.advance(done - last[0]);
                                 last[0] = done;
                             });
+        }
+        for (Path stale : r.removedStale()) {
+            cli.err()
+                    .println(
+                            "exoclone: removed "
+                                    + stale
+                                    + ", the temporary file of an export that did not finish");
         }
         if (json) {
             cli.printJson(

@@ -43,6 +43,13 @@ public final class ImageRef {
                 : pool.read(snapshot.id(), offset, length);
     }
 
+    /** Reads part of the image, checking every extent against its content hash. */
+    public byte[] readVerified(Pool pool, long offset, int length) {
+        return volume != null
+                ? volume.readVerified(offset, length)
+                : pool.readVerified(snapshot.id(), offset, length);
+    }
+
     /** For messages: {@code volume 'vm1'} or {@code snapshot <uuid> (vm1@tag)}. */
     public String describe() {
         return volume != null

@@ -20,7 +20,10 @@ import picocli.CommandLine.Parameters;
         description = {
             "Without --offset and --length, reads the whole image (unwritten ranges read as"
                     + " zeros). Streams in 1 MiB chunks, so images of any size work.",
-            "With --to, all-zero chunks are left as holes in the file (a sparse file)."
+            "With --to, all-zero chunks are left as holes in the file (a sparse file).",
+            "Every extent read is checked against its SHA-256 (--verify, the default): damaged"
+                    + " storage is an error (exit 5) naming the segment file and offset, never"
+                    + " wrong bytes. --no-verify skips the check."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -55,6 +58,16 @@ final class ReadCommand extends PoolCommand {
             paramLabel = "FILE",
             description = "Write to FILE (created or truncated) instead of stdout; '-' is stdout.")
     Path to;
+
+    @Option(
+            names = "--verify",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Check what is read against the extents' SHA-256 (default; --no-verify"
+                            + " skips it).")
+    boolean verify;
 
     @Override
     protected int run(CliContext cli, Pool pool) throws IOException {
@@ -113,7 +126,7 @@ final class ReadCommand extends PoolCommand {
         long end = offset + len;
         while (pos < end) {
             int n = (int) Math.min(CHUNK - pos % CHUNK, end - pos);
-            byte[] chunk = ref.read(pool, pos, n);
+            byte[] chunk = verify ? ref.readVerified(pool, pos, n) : ref.read(pool, pos, n);
             sink.accept(chunk, n, pos - offset);
             pos += n;
             progress.advance(n);

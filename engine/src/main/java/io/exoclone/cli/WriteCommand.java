@@ -20,8 +20,11 @@ import picocli.CommandLine.Parameters;
                     + " Any offset and length are allowed (partial blocks are read, modified and"
                     + " written). All-zero blocks stay unallocated.",
             "The input must fit between the offset and the end of the volume; a file that does"
-                    + " not is rejected before anything is written. Input from stdin is written"
-                    + " as it arrives: if it turns out too long, what came before stays written.",
+                    + " not is rejected before anything is written. A write is atomic: one commit"
+                    + " makes all of it visible or nothing changes. Input that cannot be sized"
+                    + " (stdin, '-', a FIFO, a device such as /dev/zero) is written as it arrives"
+                    + " into a hidden copy of the volume that replaces it only when the input"
+                    + " ended in time; input that turns out too long changes nothing (exit 2).",
             "Snapshot the volume afterwards to record a point in time."
         },
         footerHeading = "%nExamples:%n",
@@ -48,7 +51,7 @@ final class WriteCommand extends PoolCommand {
     @Option(
             names = {"-f", "--from"},
             paramLabel = "FILE",
-            description = "Read the data from FILE instead of stdin.")
+            description = "Read the data from FILE ('-' for stdin, the default).")
     Path from;
 
     @Override
@@ -66,7 +69,7 @@ final class WriteCommand extends PoolCommand {
                             + " bytes)");
         }
         long total = -1;
-        if (from != null && Files.isRegularFile(from)) {
+        if (from != null && !from.toString().equals("-") && Files.isRegularFile(from)) {
             total = Files.size(from);
             if (total > size - offset) {
                 throw new InvalidArgumentException(
@@ -78,48 +81,24 @@ final class WriteCommand extends PoolCommand {
         }
         long written;
         try (Progress progress = cli.progress("write " + name, total)) {
-            if (from == null) {
-                written = copy(cli.stdin(), volume, size, progress);
+            long[] last = {0};
+            java.util.function.LongConsumer advance =
+                    done -> {
+                        progress.advance(done - last[0]);
+                        last[0] = done;
+                    };
+            if (from == null || from.toString().equals("-")) {
+                written = volume.writeAtomically(offset, cli.stdin(), advance);
             } else {
                 try (InputStream in = Files.newInputStream(from)) {
-                    written = copy(in, volume, size, progress);
+                    written = volume.writeAtomically(offset, in, advance);
                 }
             }
         }
-        pool.sync();
         cli.out()
                 .printf(
                         "Wrote %d bytes (%s) to volume '%s' at offset %d%n",
                         written, Sizes.human(written), name, offset);
         return ExitCodes.OK;
-    }
-
-    private long copy(InputStream in, Volume volume, long size, Progress progress)
-            throws IOException {
-        byte[] buf = new byte[CHUNK];
-        long pos = offset;
-        while (true) {
-            int want = (int) Math.min(CHUNK - pos % CHUNK, size - pos);
-            if (want == 0) {
-                if (in.read() >= 0) {
-                    throw new InvalidArgumentException(
-                            String.format(
-                                    "The input is longer than the %d bytes from offset %d to the"
-                                            + " end of volume '%s'; its first %d bytes were"
-                                            + " written",
-                                    size - offset, offset, name, pos - offset));
-                }
-                return pos - offset;
-            }
-            int n = in.readNBytes(buf, 0, want);
-            if (n > 0) {
-                volume.write(pos, buf, 0, n);
-                pos += n;
-                progress.advance(n);
-            }
-            if (n < want) {
-                return pos - offset;
-            }
-        }
     }
 }

@@ -45,7 +45,58 @@ final class Checker {
         }
         compareRefs();
         checkSpace();
-        return new CheckReport(problems, visited.size(), extents);
+        return new CheckReport(problems, visited.size(), extents, space());
+    }
+
+    /** Space accounting, with what crashes left that no commit names. */
+    private SpaceReport space() {
+        long segmentBytes = 0;
+        long live = 0;
+        long leaked = 0;
+        List<String> leaks = new ArrayList<>();
+        for (var s : e.state.segments.entrySet()) {
+            segmentBytes += s.getValue();
+            live += e.state.segmentLive.getOrDefault(s.getKey(), 0L) * Engine.BS;
+            try {
+                long size = e.segments.fileSize(s.getKey());
+                if (size > s.getValue()) {
+                    leaked += size - s.getValue();
+                    leaks.add(
+                            String.format(
+                                    "%s: %d bytes past the committed length %d",
+                                    e.segments.path(s.getKey()).getFileName(),
+                                    size - s.getValue(),
+                                    s.getValue()));
+                }
+            } catch (IOException ex) {
+                // reported by checkSpace
+            }
+        }
+        try {
+            for (java.nio.file.Path p : e.layer.list(e.dir.resolve(Engine.SEGMENTS))) {
+                String n = p.getFileName().toString();
+                if (!Segments.isSegmentOf(n, e.state.segments.keySet())) {
+                    long size = java.nio.file.Files.size(p);
+                    leaked += size;
+                    leaks.add(String.format("%s: %d bytes no commit names", n, size));
+                }
+            }
+            long staged = e.staging.bytes();
+            if (staged > 0) {
+                leaked += staged;
+                leaks.add(
+                        String.format("%s/: %d bytes of unfinished imports", Staging.DIR, staged));
+            }
+        } catch (IOException ex) {
+            problem("Cannot list the pool's files: %s", ex.getMessage());
+        }
+        return new SpaceReport(
+                segmentBytes,
+                live,
+                NativeFiles.allocatedBytes(e.dir.resolve(Engine.SEGMENTS)),
+                leaked,
+                leaks,
+                e.reserve.held());
     }
 
     private void problem(String fmt, Object... args) {

@@ -26,17 +26,41 @@ final class Compactor {
         this.e = e;
     }
 
-    /** Returns the bytes of segment files freed, net of the bytes copied. */
-    long run(double maxLiveRatio) throws IOException {
-        long victimBytes = 0;
+    /** The open segment is compacted too once it holds at least this much. */
+    private static final long MIN_OPEN_SEGMENT_BYTES = 1 << 20;
+
+    /**
+     * Returns the bytes of segment files freed, net of the bytes copied. Copies at most {@code
+     * budget} bytes of live data (the free space of the file system): emptiest segments first, so
+     * that on a nearly full disk compaction does what fits instead of failing.
+     */
+    long run(double maxLiveRatio, long budget) throws IOException {
+        long open = e.state.segments.get(e.state.currentSegment);
+        long openLive = e.state.segmentLive.getOrDefault(e.state.currentSegment, 0L);
+        if (open >= MIN_OPEN_SEGMENT_BYTES
+                && openLive < maxLiveRatio * (open / Engine.BS)
+                && openLive * Engine.BS <= budget) {
+            e.segments.roll(); // the open segment becomes a candidate like any other
+        }
+        List<long[]> candidates = new ArrayList<>(); // {segment, live blocks}
         for (var s : e.state.segments.entrySet()) {
             int seg = s.getKey();
             long blocks = s.getValue() / Engine.BS;
             long live = e.state.segmentLive.getOrDefault(seg, 0L);
             if (seg != e.state.currentSegment && blocks > 0 && live < maxLiveRatio * blocks) {
-                victims.add(seg);
-                victimBytes += s.getValue();
+                candidates.add(new long[] {seg, live});
             }
+        }
+        candidates.sort((x, y) -> Long.compare(x[1], y[1]));
+        long victimBytes = 0;
+        long copying = 0;
+        for (long[] c : candidates) {
+            copying += c[1] * Engine.BS;
+            if (copying > budget && c[1] > 0) {
+                break;
+            }
+            victims.add((int) c[0]);
+            victimBytes += e.state.segments.get((int) c[0]);
         }
         if (victims.isEmpty()) {
             return 0;
@@ -67,7 +91,7 @@ final class Compactor {
                 }
             }
         }
-        e.commit();
+        e.commitReclaiming();
         return Math.max(0, victimBytes - copiedBytes);
     }
 

@@ -32,6 +32,8 @@ final class Engine {
     final NodeStore store;
     final BTree tree;
     final Segments segments;
+    final Staging staging;
+    final Reserve reserve;
     private final FileLayer.Handle superFile;
     private FileLayer.Handle log;
     private long logId;
@@ -66,6 +68,8 @@ final class Engine {
         this.store = new NodeStore(nodesFile, dir.resolve(NODES).toString(), state);
         this.tree = new BTree(store, state);
         this.segments = new Segments(dir.resolve(SEGMENTS), layer, state, options.segmentSize());
+        this.staging = new Staging(dir, layer);
+        this.reserve = new Reserve(dir, layer, options.reserveBytes());
     }
 
     /** Writes the files of an empty pool. */
@@ -354,13 +358,28 @@ final class Engine {
 
     /** Reads {@code len} bytes of the image under {@code root} into {@code out}. */
     void readInto(long root, long offset, byte[] out, int outOff, int len) throws IOException {
+        readInto(root, offset, out, outOff, len, false);
+    }
+
+    /**
+     * Reads {@code len} bytes of the image under {@code root}; with {@code verify}, every extent
+     * touched is read whole and checked against its content hash first, so damaged storage is a
+     * {@link CorruptDataException} naming the segment, never wrong bytes.
+     */
+    void readInto(long root, long offset, byte[] out, int outOff, int len, boolean verify)
+            throws IOException {
         Arrays.fill(out, outOff, outOff + len, (byte) 0);
         if (len == 0) {
             return;
         }
         long b0 = offset / BS;
         long b1 = (offset + len + BS - 1) / BS;
-        for (LeafEntry e : tree.entries(root, b0, b1)) {
+        List<LeafEntry> extents = tree.entries(root, b0, b1);
+        if (verify) {
+            readVerified(extents, offset, out, outOff, len);
+            return;
+        }
+        for (LeafEntry e : extents) {
             long from = Math.max(e.lba() * BS, offset);
             long to = Math.min(e.end() * BS, offset + len);
             long segPos = e.dataBlock() * BS + (from - e.lba() * BS);
@@ -370,7 +389,47 @@ final class Engine {
         }
     }
 
+    /** Reads each extent whole, hashes them on the hasher threads, and copies what was asked. */
+    private void readVerified(List<LeafEntry> extents, long offset, byte[] out, int outOff, int len)
+            throws IOException {
+        List<byte[]> whole = new ArrayList<>(extents.size());
+        List<java.util.concurrent.Future<byte[]>> hashes = new ArrayList<>(extents.size());
+        for (LeafEntry e : extents) {
+            byte[] data = new byte[e.blocks() * BS];
+            segments.read(e.segment(), e.dataBlock(), ByteBuffer.wrap(data));
+            whole.add(data);
+            hashes.add(
+                    extents.size() >= 4
+                            ? Hashers.submit(() -> Hashing.sha256(data, 0, data.length))
+                            : java.util.concurrent.CompletableFuture.completedFuture(
+                                    Hashing.sha256(data, 0, data.length)));
+        }
+        for (int i = 0; i < extents.size(); i++) {
+            LeafEntry e = extents.get(i);
+            if (!Arrays.equals(Hashers.join(hashes.get(i)), e.hash())) {
+                throw new CorruptDataException(
+                        segments.path(e.segment()).toString(),
+                        e.dataBlock() * BS,
+                        String.format(
+                                "%d bytes matching the SHA-256 %s of the extent at block %d",
+                                e.blocks() * BS, Hex.encode(e.hash()), e.lba()));
+            }
+            long from = Math.max(e.lba() * BS, offset);
+            long to = Math.min(e.end() * BS, offset + len);
+            System.arraycopy(
+                    whole.get(i),
+                    (int) (from - e.lba() * BS),
+                    out,
+                    outOff + (int) (from - offset),
+                    (int) (to - from));
+        }
+    }
+
     byte[] read(long root, long size, long offset, int length) {
+        return read(root, size, offset, length, false);
+    }
+
+    byte[] read(long root, long size, long offset, int length, boolean verify) {
         if (offset < 0 || length < 0 || offset + length > size) {
             throw new InvalidArgumentException(
                     String.format(
@@ -379,7 +438,7 @@ final class Engine {
         }
         byte[] out = new byte[length];
         try {
-            readInto(root, offset, out, 0, length);
+            readInto(root, offset, out, 0, length, verify);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -394,6 +453,17 @@ final class Engine {
 
     boolean hasPending() {
         return state.hasChanges() || store.hasDirty();
+    }
+
+    /**
+     * Commits a transaction that frees space (a delete, a compaction): on a file system short of
+     * space, the reserve is given up first so that this commit can be written.
+     */
+    void commitReclaiming() throws IOException {
+        if (hasPending()) {
+            reserve.releaseIfLow();
+        }
+        commit();
     }
 
     /** Runs after the next successful commit (for example deleting a file nothing names). */

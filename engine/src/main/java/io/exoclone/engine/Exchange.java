@@ -435,11 +435,25 @@ final class Exchange {
         return dataEntry(req, new ChangeRange.Data(d.startBlock(), n, d.contentHash(), data), n);
     }
 
-    /** Adds a file as a read-only data segment (hard link, or one copy across file systems). */
+    /**
+     * Adds a file as a read-only data segment. A file the pool staged ({@link Pool#stage}) gets a
+     * second name as the segment, and its staging name goes after the commit; any other file is
+     * cloned or copied, never hard-linked: the pool must not share an inode with a file that
+     * someone else can write (docs/design/0007).
+     */
     private int adopt(java.nio.file.Path file) throws IOException {
         int seg = e.state.currentSegment + 1;
         java.nio.file.Path target = e.segments.path(seg);
-        e.layer.linkOrCopy(file, target);
+        if (e.staging.holds(file)) {
+            try {
+                e.layer.link(file, target);
+            } catch (IOException linkRefused) {
+                e.layer.cloneOrCopy(file, target);
+            }
+            e.afterCommit(() -> e.staging.discard(file));
+        } else {
+            e.layer.cloneOrCopy(file, target);
+        }
         long len = java.nio.file.Files.size(target);
         e.state.setSegmentLength(seg, len);
         e.state.currentSegment = seg + 1;

@@ -22,10 +22,26 @@ interface FileLayer {
     List<Path> list(Path dir) throws IOException;
 
     /**
-     * Makes {@code target} a second name of {@code source} (a hard link), or, across file systems,
-     * a durable copy of it. Returns true when it linked.
+     * Makes {@code target} (which must not exist) a durable file with the bytes of {@code source}
+     * that no longer depends on it: a reflink (shared extents, copy-on-write) where the file system
+     * clones, else a copy. Never a hard link: whoever holds {@code source} can still write it.
      */
-    boolean linkOrCopy(Path source, Path target) throws IOException;
+    StagedFile.Method cloneOrCopy(Path source, Path target) throws IOException;
+
+    /** Renames {@code source} to {@code target} atomically; false across file systems. */
+    boolean moveAtomically(Path source, Path target) throws IOException;
+
+    /** Makes {@code link} a second name of {@code existing} (both names are the pool's own). */
+    void link(Path existing, Path link) throws IOException;
+
+    /**
+     * Deallocates {@code [offset, offset + length)} of a file, keeping its size; the range reads as
+     * zeros after. Returns false where the file system cannot.
+     */
+    boolean punchHole(Path file, long offset, long length) throws IOException;
+
+    /** Creates {@code file} with {@code length} bytes whose blocks are allocated. */
+    void preallocate(Path file, long length) throws IOException;
 
     /** Makes directory entries (creations, deletions) of {@code dir} durable. */
     void syncDirectory(Path dir) throws IOException;

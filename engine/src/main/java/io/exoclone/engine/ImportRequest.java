@@ -11,8 +11,9 @@ import java.util.UUID;
  * exo-clone, the volume image it results in, and optionally a file whose block-aligned payload is
  * adopted into the pool in place ({@link ChangeRange.Adopted} ranges point into it).
  *
- * @param payloadFile file to adopt as a read-only data segment (hard-linked when on the same file
- *     system, copied once otherwise); null when no range is {@code Adopted}
+ * @param payloadFile file to adopt as a read-only data segment: one {@link Pool#stage staged} in
+ *     the pool becomes the segment without a copy; any other file is reflinked or copied, never
+ *     hard-linked; null when no range is {@code Adopted}
  */
 public record ImportRequest(
         UUID id,

@@ -63,6 +63,24 @@ public final class Pool implements AutoCloseable {
         this.lockChannel = ch;
         this.lock = lock;
         this.engine = Engine.load(dir, layer, options);
+        recoverAtOpen();
+    }
+
+    /**
+     * What a crash can leave that no commit names: staged import files (a moved one goes back to
+     * its original name) and the temporary volume of an atomic write. Then the reserve is taken.
+     */
+    private void recoverAtOpen() throws IOException {
+        for (String line : engine.staging.recover()) {
+            System.getLogger(Pool.class.getName()).log(System.Logger.Level.WARNING, line);
+        }
+        for (String name : new ArrayList<>(engine.state.volumes.keySet())) {
+            if (name.startsWith(AtomicWrite.PREFIX)) {
+                AtomicWrite.drop(engine, name);
+            }
+        }
+        engine.commitReclaiming();
+        engine.reserve.hold();
     }
 
     /** Creates a new, empty pool in {@code dir} (which must not exist or be empty) and opens it. */
@@ -158,7 +176,7 @@ public final class Pool implements AutoCloseable {
     // ---------------------------------------------------------------- plumbing
 
     /** An operation on the engine that may do I/O. */
-    private interface Op<T> {
+    interface Op<T> {
         T run(Engine e) throws IOException;
     }
 
@@ -298,7 +316,9 @@ public final class Pool implements AutoCloseable {
                 e -> {
                     List<Volume> out = new ArrayList<>();
                     for (String n : e.state.volumes.keySet()) {
-                        out.add(new Volume(this, n));
+                        if (!n.startsWith(AtomicWrite.PREFIX)) {
+                            out.add(new Volume(this, n));
+                        }
                     }
                     return out;
                 });
@@ -334,6 +354,27 @@ public final class Pool implements AutoCloseable {
                     PoolState.VolumeRec v = e.volume(volume);
                     return e.read(v.root(), v.size(), offset, length);
                 });
+    }
+
+    byte[] readVolumeVerified(String volume, long offset, int length) {
+        return query(
+                e -> {
+                    PoolState.VolumeRec v = e.volume(volume);
+                    return e.read(v.root(), v.size(), offset, length, true);
+                });
+    }
+
+    long writeAtomically(
+            String volume,
+            long offset,
+            java.io.InputStream in,
+            java.util.function.LongConsumer done) {
+        return new AtomicWrite(this, volume).run(offset, in, done);
+    }
+
+    /** Runs an operation of {@link AtomicWrite} as one mutation of the pool. */
+    <T> T mutateInternal(Op<T> op) {
+        return mutate(op);
     }
 
     byte[] volumeRootHash(String volume) {
@@ -540,7 +581,7 @@ public final class Pool implements AutoCloseable {
                     }
                     e.state.removeVolume(name);
                     e.pendingIndex.remove(name);
-                    e.commit();
+                    e.commitReclaiming();
                     return null;
                 });
     }
@@ -556,7 +597,7 @@ public final class Pool implements AutoCloseable {
                     }
                     e.state.removeSnapshot(id);
                     e.state.unindexSnapshot(id);
-                    e.commit();
+                    e.commitReclaiming();
                     return null;
                 });
     }
@@ -648,6 +689,18 @@ public final class Pool implements AutoCloseable {
                 });
     }
 
+    /**
+     * Like {@link #read(UUID, long, int)}, but every extent read is checked against its content
+     * hash: damaged storage throws {@link CorruptDataException} instead of returning wrong bytes.
+     */
+    public byte[] readVerified(UUID snapshotId, long offset, int length) {
+        return query(
+                e -> {
+                    PoolState.SnapRec s = e.snapshot(snapshotId);
+                    return e.read(s.root(), s.size(), offset, length, true);
+                });
+    }
+
     /** The extents of a snapshot intersecting blocks {@code [startBlock, endBlock)}, in order. */
     public List<Extent> extents(UUID snapshotId, long startBlock, long endBlock) {
         return query(
@@ -707,6 +760,46 @@ public final class Pool implements AutoCloseable {
                         throw bad;
                     }
                 });
+    }
+
+    /**
+     * Takes a file into the pool for an import, so that what is verified and adopted is the pool's
+     * own and nobody else can change it afterwards (see {@link StagedFile}). With {@code move} the
+     * file is renamed into the pool when it is on the pool's file system and has no other name
+     * (zero-copy; the pool takes it over), else copied and removed once an import adopted it.
+     * Without, it is cloned (a reflink: no copy, where the file system supports it) or copied.
+     *
+     * @throws InvalidArgumentException when {@code file} is not a regular file
+     */
+    public StagedFile stage(java.nio.file.Path file, boolean move) {
+        if (!Files.isRegularFile(file)) {
+            if (!Files.exists(file)) {
+                throw new NotFoundException("No file " + file);
+            }
+            throw new InvalidArgumentException("Cannot import " + file + ": not a regular file");
+        }
+        Staging staging;
+        synchronized (this) {
+            staging = engine().staging;
+        }
+        try {
+            return staging.take(file, move);
+        } catch (IOException e) {
+            throw new ExocloneException("Cannot take " + file + " into pool " + dir + ": " + e, e);
+        }
+    }
+
+    /** Copies a stream (for example stdin) into the pool for an import. */
+    public StagedFile stage(java.io.InputStream in) {
+        Staging staging;
+        synchronized (this) {
+            staging = engine().staging;
+        }
+        try {
+            return staging.take(in);
+        } catch (IOException e) {
+            throw new ExocloneException("Cannot copy a stream into pool " + dir + ": " + e, e);
+        }
     }
 
     /**
@@ -820,16 +913,29 @@ public final class Pool implements AutoCloseable {
     }
 
     /**
-     * Reclaims space: rewrites the live data of segments less than half used so they can be
-     * deleted. Segments nothing references are deleted at every commit anyway.
+     * Reclaims space: cuts dead tails off segments and punches holes in dead ranges of every
+     * segment, the open one included ({@code fallocate --punch-hole} where the file system has it),
+     * rewrites the live data of segments less than half used so they can be deleted, cuts back what
+     * crashes left past committed lengths, and takes the space reserve back. Runs on a full file
+     * system (the reserve lets its commits through).
      *
-     * @return bytes of segment files reclaimed, net of bytes copied
+     * @return bytes given back to the file system (measured with {@code du} where available), net
+     *     of bytes copied
      */
     public long compact() {
         return mutate(
                 e -> {
-                    e.commit();
-                    return new Compactor(e).run(0.5);
+                    long before = NativeFiles.allocatedBytes(e.dir.resolve(Engine.SEGMENTS));
+                    e.commitReclaiming();
+                    Reclaimer r = new Reclaimer(e);
+                    r.run();
+                    long copied = new Compactor(e).run(0.5, e.reserve.spare());
+                    e.commitReclaiming();
+                    e.reserve.hold();
+                    long after = NativeFiles.allocatedBytes(e.dir.resolve(Engine.SEGMENTS));
+                    return before >= 0 && after >= 0
+                            ? Math.max(0, before - after)
+                            : r.trimmedBytes + r.punchedBytes + r.leakedBytes + copied;
                 });
     }
 

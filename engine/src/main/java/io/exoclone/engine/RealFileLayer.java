@@ -3,8 +3,10 @@ package io.exoclone.engine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,16 +52,77 @@ final class RealFileLayer implements FileLayer {
     }
 
     @Override
-    public boolean linkOrCopy(Path source, Path target) throws IOException {
-        try {
-            Files.createLink(target, source);
-            return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(source, target);
-            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
-                ch.force(true);
+    public StagedFile.Method cloneOrCopy(Path source, Path target) throws IOException {
+        StagedFile.Method how = StagedFile.Method.REFLINK;
+        if (!NativeFiles.reflink(source, target)) {
+            how = StagedFile.Method.COPY;
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                    FileChannel out =
+                            FileChannel.open(
+                                    target,
+                                    StandardOpenOption.CREATE_NEW,
+                                    StandardOpenOption.WRITE)) {
+                long size = in.size();
+                long pos = 0;
+                while (pos < size) {
+                    long n = in.transferTo(pos, size - pos, out);
+                    if (n <= 0 && in.size() <= pos) {
+                        break; // the source shrank while it was copied
+                    }
+                    pos += n;
+                }
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(target);
+                throw e;
             }
+        }
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        return how;
+    }
+
+    @Override
+    public boolean moveAtomically(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (AtomicMoveNotSupportedException e) {
             return false;
+        }
+    }
+
+    @Override
+    public void link(Path existing, Path link) throws IOException {
+        try {
+            Files.createLink(link, existing);
+        } catch (UnsupportedOperationException e) {
+            throw new IOException("Hard links are not supported for " + link, e);
+        }
+    }
+
+    @Override
+    public boolean punchHole(Path file, long offset, long length) throws IOException {
+        return NativeFiles.punchHole(file, offset, length);
+    }
+
+    @Override
+    public void preallocate(Path file, long length) throws IOException {
+        if (!NativeFiles.preallocate(file, length)) {
+            // No fallocate here: write the zeros, which allocates them just the same.
+            try (FileChannel ch =
+                    FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(1 << 20);
+                for (long pos = 0; pos < length; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), length - pos));
+                    while (zeros.hasRemaining()) {
+                        pos += ch.write(zeros, pos);
+                    }
+                }
+            }
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
         }
     }
 

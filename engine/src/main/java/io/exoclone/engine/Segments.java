@@ -32,6 +32,14 @@ final class Segments {
         return String.format("seg-%08d.dat", segment);
     }
 
+    /** Whether a file name in {@code segments/} is one of these committed segments. */
+    static boolean isSegmentOf(String fileName, java.util.Set<Integer> segments) {
+        if (!fileName.matches("seg-[0-9]{8}\\.dat")) {
+            return false;
+        }
+        return segments.contains(Integer.parseInt(fileName.substring(4, 12)));
+    }
+
     Path path(int segment) {
         return dir.resolve(fileName(segment));
     }
@@ -68,6 +76,13 @@ final class Segments {
         touched.add(seg);
         state.setSegmentLength(seg, cur + len);
         return LeafEntry.allocKey(seg, cur / Pool.BLOCK_SIZE);
+    }
+
+    /** Starts a new, empty current segment (so that the old one can be compacted). */
+    void roll() throws IOException {
+        state.currentSegment++;
+        state.setSegmentLength(state.currentSegment, 0L);
+        handle(state.currentSegment);
     }
 
     void read(int segment, long block, ByteBuffer dst) throws IOException {

@@ -47,6 +47,27 @@ public final class Volume {
         return pool.readVolume(name, offset, length);
     }
 
+    /**
+     * Reads like {@link #read}, checking every extent against its content hash: damaged storage
+     * throws {@link CorruptDataException} instead of returning wrong bytes.
+     */
+    public byte[] readVerified(long offset, int length) {
+        return pool.readVolumeVerified(name, offset, length);
+    }
+
+    /**
+     * Writes everything {@code in} yields at {@code offset} as one change: when it ends inside the
+     * volume, one commit makes all of it durable and visible; when it is longer than the room to
+     * the end of the volume ({@link InvalidArgumentException}) or cannot be read, nothing changes.
+     * Streams of any length work (memory stays bounded). Returns the bytes written.
+     *
+     * @param progress told the bytes written so far; may be null
+     */
+    public long writeAtomically(
+            long offset, java.io.InputStream in, java.util.function.LongConsumer progress) {
+        return pool.writeAtomically(name, offset, in, progress);
+    }
+
     /** Discards a range: it reads as zeros afterwards and its space can be freed. */
     public void trim(long offset, long length) {
         pool.trim(name, offset, length);

@@ -89,6 +89,16 @@ public final class ExocloneReader implements Closeable {
         if (!Files.exists(file)) {
             throw new NotFoundException("No exo-clone file " + file);
         }
+        if (!Files.isRegularFile(file)) {
+            // A FIFO or device would block or never end: an exo-clone is read from its trailer.
+            throw new InvalidArgumentException(
+                    "Expected an exo-clone file, got "
+                            + kind(file)
+                            + ": "
+                            + file
+                            + " (exo-clones are read from the end, so only regular files work;"
+                            + " import reads one from stdin with '-')");
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -106,6 +116,27 @@ public final class ExocloneReader implements Closeable {
             throw e instanceof IOException io
                     ? Errors.io(file.toString(), io)
                     : (RuntimeException) e;
+        }
+    }
+
+    /** What a file that is not a regular file is, for a message. */
+    static String kind(Path file) {
+        try {
+            int mode = (Integer) Files.getAttribute(file, "unix:mode");
+            switch (mode & 0170000) {
+                case 0010000:
+                    return "a FIFO";
+                case 0020000:
+                    return "a character device";
+                case 0060000:
+                    return "a block device";
+                case 0140000:
+                    return "a socket";
+                default:
+                    return "not a regular file";
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "not a regular file";
         }
     }
 

@@ -441,6 +441,14 @@ public final class ExocloneWriter implements AutoCloseable {
         return hash;
     }
 
+    /**
+     * Temporary files of writers that died (killed exports) that opening this writer removed from
+     * the target's directory; empty for streams.
+     */
+    public List<Path> removedStaleFiles() {
+        return target.removedStale();
+    }
+
     private void requireOpen() {
         if (state != State.OPEN) {
             throw new ExocloneException(

@@ -7,6 +7,7 @@ import io.exoclone.engine.Snapshot;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -24,6 +25,8 @@ public final class Exporter {
      * What an export wrote (or, for a dry run, would write).
      *
      * @param fileBytes exact size of the file
+     * @param removedStale temporary files of earlier exports that died, removed from the target
+     *     directory
      */
     public record Result(
             UUID id,
@@ -35,7 +38,8 @@ public final class Exporter {
             long zeroBytes,
             long nodesVisited,
             int ranges,
-            Path file) {
+            Path file,
+            List<Path> removedStale) {
         public long changedBytes() {
             return dataBytes + dedupBytes + zeroBytes;
         }
@@ -82,8 +86,9 @@ public final class Exporter {
             for (ChangeRange r : plan.ranges()) {
                 int blocks = (int) r.blocks();
                 if (r instanceof ChangeRange.Data d) {
+                    // Verified against the extent's hash: damaged storage fails the export.
                     byte[] bytes =
-                            pool.read(
+                            pool.readVerified(
                                     s.id(),
                                     d.startBlock() * Pool.BLOCK_SIZE,
                                     blocks * Pool.BLOCK_SIZE);
@@ -115,7 +120,8 @@ public final class Exporter {
                     plan.zeroBytes(),
                     plan.nodesVisited(),
                     plan.ranges().size(),
-                    to);
+                    to,
+                    w.removedStaleFiles());
         }
     }
 

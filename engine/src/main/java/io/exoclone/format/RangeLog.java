@@ -40,6 +40,7 @@ final class RangeLog implements Closeable {
     private ByteArrayOutputStream memory = new ByteArrayOutputStream();
     private Path spillFile;
     private DataOutputStream spillOut;
+    private java.nio.channels.FileChannel spillRead;
     private long count;
 
     /**
@@ -84,6 +85,11 @@ final class RangeLog implements Closeable {
         spillOut =
                 new DataOutputStream(
                         new BufferedOutputStream(Files.newOutputStream(spillFile), 64 * 1024));
+        // Unlinked at once (both descriptors stay valid): a killed writer leaves nothing behind.
+        spillRead =
+                java.nio.channels.FileChannel.open(
+                        spillFile, java.nio.file.StandardOpenOption.READ);
+        Files.delete(spillFile);
         memory.writeTo(spillOut);
         memory = null;
     }
@@ -93,7 +99,17 @@ final class RangeLog implements Closeable {
         InputStream source;
         if (spillOut != null) {
             spillOut.flush();
-            source = new BufferedInputStream(Files.newInputStream(spillFile), 64 * 1024);
+            spillRead.position(0);
+            source =
+                    new BufferedInputStream(
+                            new java.io.FilterInputStream(
+                                    java.nio.channels.Channels.newInputStream(spillRead)) {
+                                @Override
+                                public void close() {
+                                    // the channel is read again by the next forEach
+                                }
+                            },
+                            64 * 1024);
         } else {
             source = new ByteArrayInputStream(memory.toByteArray());
         }
@@ -113,8 +129,9 @@ final class RangeLog implements Closeable {
             spillOut.close();
             spillOut = null;
         }
-        if (spillFile != null) {
-            Files.deleteIfExists(spillFile);
+        if (spillRead != null) {
+            spillRead.close();
+            spillRead = null;
         }
     }
 }

@@ -2,6 +2,10 @@ package io.exoclone.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.exoclone.format.Compression;
+import io.exoclone.format.Exporter;
+import io.exoclone.format.Importer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,22 +13,32 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Fails or cuts every I/O step of a workload of commits (writes, snapshot, clone, delete,
- * compaction) in turn, then reopens the pool with the real file layer: it must open, pass {@code
- * check}, and hold exactly the last acknowledged state or the one being committed.
+ * Fails or cuts every I/O step of a workload of commits (writes, an atomic streamed write,
+ * snapshot, clone, import, delete, compaction with hole punching) in turn, then reopens the pool
+ * with the real file layer: it must open, pass {@code check}, and hold exactly the last
+ * acknowledged state or the one being committed.
+ *
+ * <p>{@code -Dexoclone.crash.rounds=N} (default 1; the {@code reliability} profile sets more) runs
+ * the workload with N seeds; the total of injected crash points is printed at the end.
  */
 class CrashSafetyTest {
     @TempDir Path tmp;
 
     private static final int BS = Pool.BLOCK_SIZE;
+    private static final int ROUNDS = Integer.getInteger("exoclone.crash.rounds", 1);
+    private static final AtomicLong CRASH_POINTS = new AtomicLong();
+    private static final AtomicLong STARTED = new AtomicLong(System.nanoTime());
 
     /** What the pool must look like after an acknowledged operation: volume contents and tags. */
     private record State(Map<String, byte[]> volumes, List<String> tags) {
@@ -47,8 +61,8 @@ class CrashSafetyTest {
     }
 
     /** Runs the workload; every acknowledged durable state is appended to {@code acked}. */
-    private static void workload(Pool pool, List<State> acked) {
-        Random rnd = new Random(42);
+    private static void workload(Pool pool, List<State> acked, long seed, Path exo) {
+        Random rnd = new Random(seed);
         Map<String, byte[]> vols = new TreeMap<>();
         List<String> tags = new ArrayList<>();
         byte[] a = new byte[64 * BS];
@@ -81,12 +95,27 @@ class CrashSafetyTest {
         tags.add("c1");
         acked.add(snapshotOf(vols, tags));
 
+        byte[] streamed = new byte[(20 + rnd.nextInt(40)) * BS + rnd.nextInt(BS)];
+        rnd.nextBytes(streamed);
+        long at = rnd.nextInt(100) * BS + rnd.nextInt(BS);
+        pool.volume("c").writeAtomically(at, new ByteArrayInputStream(streamed), null);
+        System.arraycopy(streamed, 0, vols.get("c"), (int) at, streamed.length);
+        acked.add(snapshotOf(vols, tags));
+
+        Importer.importFile(pool, exo, Optional.empty(), Importer.Mode.ADOPT);
+        tags.add("x1");
+        acked.add(snapshotOf(vols, tags));
+
         pool.deleteSnapshot(pool.resolveSnapshot("v@s1").id());
         tags.remove("s1");
         acked.add(snapshotOf(vols, tags));
 
         pool.deleteVolume("v");
         vols.remove("v");
+        acked.add(snapshotOf(vols, tags));
+
+        pool.deleteSnapshot(pool.resolveSnapshot("x@x1").id());
+        tags.remove("x1");
         acked.add(snapshotOf(vols, tags));
 
         pool.compact();
@@ -100,7 +129,7 @@ class CrashSafetyTest {
     }
 
     private static PoolOptions options() {
-        return PoolOptions.builder().segmentSize(1 << 20).build();
+        return PoolOptions.builder().segmentSize(1 << 20).reserveBytes(64 << 10).build();
     }
 
     private Path baseline() {
@@ -109,6 +138,27 @@ class CrashSafetyTest {
             pool.createVolume("v", 256 * BS);
         }
         return base;
+    }
+
+    /** An uncompressed exo-clone (of volume "x", tag "x1") for the workload to import. */
+    private Path exoclone(long seed) {
+        Path file = tmp.resolve("x-" + seed + ".exo");
+        try (Pool src = Pool.create(tmp.resolve("src-" + seed), options())) {
+            byte[] d = new byte[80 * BS];
+            new Random(seed).nextBytes(d);
+            src.createVolume("x", 256 * BS).write(3 * BS, d);
+            Snapshot s = src.snapshot("x", "x1");
+            Exporter.export(src, s.id(), file, Compression.NONE, Optional.empty(), null);
+        }
+        return file;
+    }
+
+    @AfterAll
+    static void printCrashPoints() {
+        System.out.printf(
+                "CrashSafetyTest: %d injected crash points (%d round(s) of every step of the"
+                        + " workload, 4 fault modes) in %.1f s%n",
+                CRASH_POINTS.get(), ROUNDS, (System.nanoTime() - STARTED.get()) / 1e9);
     }
 
     private static void copyDir(Path from, Path to) throws IOException {
@@ -127,14 +177,21 @@ class CrashSafetyTest {
     @ParameterizedTest
     @EnumSource(FaultyFileLayer.Mode.class)
     void everyStepOfEveryCommitIsCrashSafe(FaultyFileLayer.Mode mode) throws IOException {
+        for (int round = 0; round < ROUNDS; round++) {
+            everyStep(mode, 42 + round);
+        }
+    }
+
+    private void everyStep(FaultyFileLayer.Mode mode, long seed) throws IOException {
         Path base = baseline();
+        Path exo = exoclone(seed);
         // Count the steps of a clean run.
         Path clean = tmp.resolve("clean");
         copyDir(base, clean);
         FaultyFileLayer counter = new FaultyFileLayer(Long.MAX_VALUE, mode);
         List<State> expected = new ArrayList<>();
         try (Pool pool = Pool.open(clean, options(), counter)) {
-            workload(pool, expected);
+            workload(pool, expected, seed, exo);
         }
         long total = counter.steps();
         assertThat(total).isGreaterThan(30);
@@ -145,9 +202,10 @@ class CrashSafetyTest {
             copyDir(base, dir);
             FaultyFileLayer layer = new FaultyFileLayer(k, mode);
             List<State> acked = new ArrayList<>();
+            CRASH_POINTS.incrementAndGet();
             Pool pool = Pool.open(dir, options(), layer);
             try {
-                workload(pool, acked);
+                workload(pool, acked, seed, exo);
             } catch (ExocloneException expectedFault) {
                 // the injected fault surfaced as an error of one operation
             } finally {
@@ -178,6 +236,17 @@ class CrashSafetyTest {
                                         + " state (%d) or the next",
                                 mode, k, total, acked.size())
                         .isTrue();
+            }
+            deleteDir(dir);
+        }
+        deleteDir(base);
+        deleteDir(clean);
+    }
+
+    private static void deleteDir(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }

@@ -211,22 +211,61 @@ final class FaultyFileLayer implements FileLayer {
         return real.list(dir);
     }
 
-    @Override
-    public boolean linkOrCopy(Path source, Path target) throws IOException {
+    /** An I/O call of the real layer. */
+    private interface Call<T> {
+        T run() throws IOException;
+    }
+
+    /** Counts one step around a call of the real layer, failing or cutting it when it is due. */
+    private <T> T stepped(Call<T> call) throws IOException {
         boolean faulty = step();
-        boolean linked = real.linkOrCopy(source, target);
+        T result = call.run();
         if (faulty) {
             die();
         }
-        return linked;
+        return result;
+    }
+
+    @Override
+    public StagedFile.Method cloneOrCopy(Path source, Path target) throws IOException {
+        return stepped(() -> real.cloneOrCopy(source, target));
+    }
+
+    @Override
+    public boolean moveAtomically(Path source, Path target) throws IOException {
+        return stepped(() -> real.moveAtomically(source, target));
+    }
+
+    @Override
+    public void link(Path existing, Path link) throws IOException {
+        stepped(
+                () -> {
+                    real.link(existing, link);
+                    return null;
+                });
+    }
+
+    @Override
+    public boolean punchHole(Path file, long offset, long length) throws IOException {
+        // A punched range is dead in the committed state, so a power loss need not undo it.
+        return stepped(() -> real.punchHole(file, offset, length));
+    }
+
+    @Override
+    public void preallocate(Path file, long length) throws IOException {
+        stepped(
+                () -> {
+                    real.preallocate(file, length);
+                    return null;
+                });
     }
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
-        boolean faulty = step();
-        real.syncDirectory(dir);
-        if (faulty) {
-            die();
-        }
+        stepped(
+                () -> {
+                    real.syncDirectory(dir);
+                    return null;
+                });
     }
 }

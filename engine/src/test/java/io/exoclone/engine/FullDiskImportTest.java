@@ -96,9 +96,31 @@ class FullDiskImportTest {
         }
 
         @Override
-        public boolean linkOrCopy(Path source, Path target) throws IOException {
-            spend(Files.size(source)); // as if on another file system: a copy
-            return real.linkOrCopy(source, target);
+        public StagedFile.Method cloneOrCopy(Path source, Path target) throws IOException {
+            spend(Files.size(source)); // a copy
+            return real.cloneOrCopy(source, target);
+        }
+
+        @Override
+        public boolean moveAtomically(Path source, Path target) throws IOException {
+            return real.moveAtomically(source, target);
+        }
+
+        @Override
+        public void link(Path existing, Path link) throws IOException {
+            spend(Files.size(existing)); // as if links were refused and the file were copied
+            real.link(existing, link);
+        }
+
+        @Override
+        public boolean punchHole(Path file, long offset, long length) throws IOException {
+            return real.punchHole(file, offset, length);
+        }
+
+        @Override
+        public void preallocate(Path file, long length) throws IOException {
+            spend(length);
+            real.preallocate(file, length);
         }
 
         @Override

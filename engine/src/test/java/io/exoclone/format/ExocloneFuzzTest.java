@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,11 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link CorruptDataException} (or a subclass); anything else, a hang or an out-of-memory is a bug.
  * Half the damage is re-sealed (offsets, CRCs, digest, signature recomputed) so that it reaches the
  * checks behind the checksums.
+ *
+ * <p>{@code -Dexoclone.fuzz.mutations=N} mutations per seed (default 2000) within {@code
+ * -Dexoclone.fuzz.budget.seconds} (default 25); the {@code reliability} profile raises both. The
+ * number of mutations actually run is printed at the end.
  */
 class ExocloneFuzzTest {
     private static final long FIXED_SEED = 20260101L;
-    private static final int ITERATIONS = 2000;
-    private static final Duration BUDGET = Duration.ofSeconds(25);
+    private static final int ITERATIONS = Integer.getInteger("exoclone.fuzz.mutations", 2000);
+    private static final Duration BUDGET =
+            Duration.ofSeconds(Long.getLong("exoclone.fuzz.budget.seconds", 25));
+    private static final AtomicLong MUTATIONS = new AtomicLong();
+    private static final long STARTED = System.nanoTime();
 
     @TempDir Path dir;
 
@@ -40,6 +49,13 @@ class ExocloneFuzzTest {
         long seed = new Random().nextLong();
         System.out.println("ExocloneFuzzTest random seed: " + seed);
         fuzz(seed);
+    }
+
+    @AfterAll
+    static void printMutations() {
+        System.out.printf(
+                "ExocloneFuzzTest: %d random mutations (up to %d per seed, 2 seeds) in %.1f s%n",
+                MUTATIONS.get(), ITERATIONS, (System.nanoTime() - STARTED) / 1e9);
     }
 
     private record Base(String name, byte[] bytes, Reseal parts, Optional<PublicKey> trusted) {}
@@ -72,6 +88,7 @@ class ExocloneFuzzTest {
                                     t);
                         }
                         outcomes[t == null ? 0 : 1]++;
+                        MUTATIONS.incrementAndGet();
                     }
                 });
         System.out.printf(

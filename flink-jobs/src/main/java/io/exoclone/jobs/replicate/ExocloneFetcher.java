@@ -16,7 +16,8 @@ import org.apache.hadoop.fs.FileSystem;
  * Makes an exo-clone file at a URI readable as a local file for {@code Importer}. A {@code file://}
  * URI (or a bare path) is used in place; any other scheme Hadoop knows ({@code hdfs://}, {@code
  * s3a://}) is copied once into a staging directory that lives next to the replica pool, on the same
- * file system, so the import adopts the staged payload by hard link instead of copying it again.
+ * file system, so the import takes the staged file over by renaming it into the pool ({@code
+ * Importer.Mode.MOVE}) instead of copying it again.
  */
 final class ExocloneFetcher implements AutoCloseable {
     private final Configuration conf;
@@ -34,7 +35,7 @@ final class ExocloneFetcher implements AutoCloseable {
         @Override
         public void close() throws IOException {
             if (staged) {
-                // The pool keeps its own hard link to an adopted payload.
+                // Gone when the import moved it into the pool; left when the import failed.
                 Files.deleteIfExists(path);
             }
         }

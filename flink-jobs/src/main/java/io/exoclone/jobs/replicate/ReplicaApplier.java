@@ -70,7 +70,7 @@ public final class ReplicaApplier extends KeyedProcessFunction<String, Published
     /**
      * @param poolDir the replica pool (must exist)
      * @param stagingDir where remote files are fetched; on the pool's file system so that import
-     *     adopts them by hard link; null for {@code POOL.staging} next to the pool
+     *     moves them into the pool without a copy; null for {@code POOL.staging} next to the pool
      * @param hadoopProperties Hadoop settings for hdfs:// and s3a:// URIs
      * @param retryMillis how often exo-clones that wait for a parent or dedup source are retried
      */
@@ -209,7 +209,15 @@ public final class ReplicaApplier extends KeyedProcessFunction<String, Published
 
     private void apply(Published p, long now, Collector<StatusRecord> out) throws Exception {
         try (ExocloneFetcher.Fetched file = fetcher.fetch(p.uri(), p.exocloneId())) {
-            Importer.Result r = Importer.importFile(pool, file.path(), Optional.empty(), false);
+            // A file this job downloaded is its own: the pool takes it over (renamed in, no copy).
+            // A file:// exo-clone in place belongs to the storage: reflinked or copied, never
+            // shared with the pool.
+            Importer.Result r =
+                    Importer.importFile(
+                            pool,
+                            file.path(),
+                            Optional.empty(),
+                            file.staged() ? Importer.Mode.MOVE : Importer.Mode.ADOPT);
             byte[] root = r.snapshot().rootHash();
             if (p.rootHash().length > 0 && !Arrays.equals(root, p.rootHash())) {
                 rootHashMismatches.inc();
