@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 
 /** The server module depends on the engine only: never on Flink, Hadoop or Kafka. */
 class ServerModuleBoundaryTest {
-    private static final JavaClasses SERVER =
+    /** The main classes of the server and of the modules below it, in directories or jars. */
+    private static final JavaClasses MAIN =
             new ClassFileImporter()
                     .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                    .importPackages("io.exoclone.server");
+                    .importPackages("io.exoclone");
 
     @Test
     void serverIsFreeOfStreamingAndHadoop() {
@@ -24,7 +25,14 @@ class ServerModuleBoundaryTest {
                 .resideInAnyPackage(
                         "org.apache.kafka..", "org.apache.flink..", "org.apache.hadoop..")
                 .because("server/ depends on the engine only (see DESIGN.md)")
-                .check(SERVER);
+                .check(MAIN);
+    }
+
+    @Test
+    void theRulesSeeTheEngineAndTheServer() {
+        org.assertj.core.api.Assertions.assertThat(MAIN.contain("io.exoclone.engine.Pool"))
+                .isTrue();
+        org.assertj.core.api.Assertions.assertThat(MAIN.contain(ServeCommand.class)).isTrue();
     }
 
     @Test
@@ -37,6 +45,6 @@ class ServerModuleBoundaryTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.exoclone.server..")
                 .because("the server is built on the engine, not the other way round")
-                .check(new ClassFileImporter().importPackages("io.exoclone"));
+                .check(MAIN);
     }
 }
