@@ -336,6 +336,16 @@ public final class Pool implements AutoCloseable {
                 });
     }
 
+    List<Extent> volumeExtents(String volume, long startBlock, long endBlock) {
+        return query(
+                e -> {
+                    PoolState.VolumeRec v = e.volume(volume);
+                    List<Extent> out = new ArrayList<>();
+                    e.tree.scan(v.root(), startBlock, endBlock, x -> out.add(x.toExtent()));
+                    return out;
+                });
+    }
+
     byte[] volumeRootHash(String volume) {
         return query(
                 e -> {

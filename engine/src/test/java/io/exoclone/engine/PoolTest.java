@@ -43,6 +43,28 @@ class PoolTest {
     }
 
     @Test
+    void volumeExtentsShowWrittenBlocksAndLeaveHoles() {
+        try (Pool pool = Pool.create(tmp.resolve("p"))) {
+            Volume v = pool.createVolume("vm1", 64L * BS);
+            byte[] data = new byte[3 * BS];
+            java.util.Arrays.fill(data, (byte) 7);
+            v.write(10L * BS, data); // blocks 10-12
+            v.write(40L * BS + 100, new byte[] {1}); // block 40, unaligned
+            v.write(20L * BS, new byte[BS]); // zeros are never stored: still a hole
+            assertThat(v.extents(0, 64))
+                    .extracting(Extent::lba, Extent::blocks)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(10L, 3),
+                            org.assertj.core.groups.Tuple.tuple(40L, 1));
+            // An extent overlapping the range's start is included whole.
+            assertThat(v.extents(11, 12)).extracting(Extent::lba).containsExactly(10L);
+            assertThat(v.extents(13, 40)).isEmpty();
+            v.trim(10L * BS, BS);
+            assertThat(v.extents(0, 64)).extracting(Extent::lba).containsExactly(11L, 40L);
+        }
+    }
+
+    @Test
     void terabyteVolumesAreThinAndUnwrittenRangesReadAsZeros() {
         try (Pool pool = Pool.create(tmp.resolve("p"))) {
             Volume v = pool.createVolume("big", 1L << 40);

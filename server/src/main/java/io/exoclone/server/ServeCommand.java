@@ -5,6 +5,7 @@ import io.exoclone.cli.ExitCodes;
 import io.exoclone.cli.PoolCommand;
 import io.exoclone.cli.StopSignal;
 import io.exoclone.engine.Pool;
+import io.exoclone.server.nbd.NbdServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -54,7 +55,7 @@ public final class ServeCommand extends PoolCommand {
         PrintWriter err = cli.err();
         try (StopSignal stop = StopSignal.install();
                 PoolService service = new PoolService(pool, err)) {
-            // Components start here, each adding itself to the service.
+            service.add(NbdServer.start(pool, listen, socket, err));
             StringBuilder what = new StringBuilder();
             for (ServiceComponent c : service.components()) {
                 what.append(what.length() == 0 ? "" : ", ").append(c.describe());
