@@ -52,6 +52,7 @@ public final class NbdServer implements ServiceComponent {
     private final GroupCommit commits;
     private final ExecutorService replyExecutor;
     private final ScheduledThreadPoolExecutor timer;
+    private final Duration handshakeLimit;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<Thread> acceptors = new ArrayList<>();
     private final Map<NbdConnection, Thread> connections = new LinkedHashMap<>();
@@ -62,8 +63,9 @@ public final class NbdServer implements ServiceComponent {
     private volatile boolean stopping;
     private boolean refusedLogged;
 
-    private NbdServer(Pool pool, PrintWriter log) {
+    private NbdServer(Pool pool, PrintWriter log, Duration handshakeLimit) {
         this.log = log;
+        this.handshakeLimit = handshakeLimit;
         this.exports = new Exports(pool);
         this.commits = new GroupCommit(exports);
         AtomicInteger n = new AtomicInteger();
@@ -83,7 +85,13 @@ public final class NbdServer implements ServiceComponent {
      * @throws ExocloneException when an address cannot be bound (for example, in use)
      */
     public static NbdServer start(Pool pool, ListenAddress tcp, Path socket, PrintWriter log) {
-        NbdServer s = new NbdServer(pool, log);
+        return start(pool, tcp, socket, log, HANDSHAKE_LIMIT);
+    }
+
+    /** {@link #start} with another handshake time limit (for tests). */
+    static NbdServer start(
+            Pool pool, ListenAddress tcp, Path socket, PrintWriter log, Duration handshakeLimit) {
+        NbdServer s = new NbdServer(pool, log, handshakeLimit);
         try {
             s.listenTcp(tcp);
             if (socket != null) {
@@ -205,7 +213,7 @@ public final class NbdServer implements ServiceComponent {
             connections.put(c, t);
             t.start();
         }
-        timer.schedule(c::handshakeTimeout, HANDSHAKE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(c::handshakeTimeout, handshakeLimit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Called by a connection's thread when it ends. */

@@ -201,4 +201,25 @@ class NegotiationTest {
         }
         assertThat(log.toString()).contains("FIXED_NEWSTYLE").contains("IHAVEOPT");
     }
+
+    @Test
+    void aHandshakeThatTakesTooLongIsCutButAnIdleSessionIsNot() throws Exception {
+        try (NbdServer quick =
+                NbdServer.start(
+                        pool,
+                        new ListenAddress("127.0.0.1", 0),
+                        null,
+                        new PrintWriter(log, true),
+                        java.time.Duration.ofMillis(300))) {
+            try (TestNbdClient slow = TestNbdClient.connect(quick.tcpAddress());
+                    TestNbdClient idle = TestNbdClient.connect(quick.tcpAddress()).handshake()) {
+                idle.go("vm1");
+                slow.readRaw(Handshake.GREETING_BYTES); // and then nothing
+                assertThat(slow.closedByServer()).isTrue();
+                Thread.sleep(400);
+                assertThat(idle.read(0, 1).data()).containsExactly(1);
+            }
+        }
+        assertThat(log.toString()).contains("did not finish its handshake in time");
+    }
 }

@@ -71,69 +71,18 @@ class QemuClientsITCase {
     @Test
     void qemuImgConvertsARawImageIntoAVolumeAndComparesEqual() throws Exception {
         Path img = image("a.raw", 1);
-        Tools.run(
-                        "qemu-img",
-                        "convert",
-                        "-n",
-                        "-f",
-                        "raw",
-                        "-O",
-                        "raw",
-                        img.toString(),
-                        serve.uri("vm1"))
-                .ok();
-        Tools.Result cmp =
-                Tools.run(
-                                "qemu-img",
-                                "compare",
-                                "-f",
-                                "raw",
-                                "-F",
-                                "raw",
-                                img.toString(),
-                                serve.uri("vm1"))
-                        .ok();
-        assertThat(cmp.out()).contains("Images are identical");
+        Tools.qemuImgConvert(img, serve.uri("vm1"));
+        assertThat(Tools.qemuImgCompare(img, serve.uri("vm1")).ok().out())
+                .contains("Images are identical");
         // And a different image is told apart.
-        Tools.Result diff =
-                Tools.run(
-                        "qemu-img",
-                        "compare",
-                        "-f",
-                        "raw",
-                        "-F",
-                        "raw",
-                        image("b.raw", 2).toString(),
-                        serve.uri("vm1"));
-        assertThat(diff.exit()).isEqualTo(1);
+        assertThat(Tools.qemuImgCompare(image("b.raw", 2), serve.uri("vm1")).exit()).isEqualTo(1);
     }
 
     @Test
     void theSameOverTheUnixSocket() throws Exception {
         Path img = image("c.raw", 3);
-        Tools.run(
-                        "qemu-img",
-                        "convert",
-                        "-n",
-                        "-f",
-                        "raw",
-                        "-O",
-                        "raw",
-                        img.toString(),
-                        serve.unixUri("vm3"))
-                .ok();
-        assertThat(
-                        Tools.run(
-                                        "qemu-img",
-                                        "compare",
-                                        "-f",
-                                        "raw",
-                                        "-F",
-                                        "raw",
-                                        img.toString(),
-                                        serve.unixUri("vm3"))
-                                .ok()
-                                .out())
+        Tools.qemuImgConvert(img, serve.unixUri("vm3"));
+        assertThat(Tools.qemuImgCompare(img, serve.unixUri("vm3")).ok().out())
                 .contains("Images are identical");
     }
 

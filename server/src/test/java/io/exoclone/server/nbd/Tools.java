@@ -95,6 +95,16 @@ final class Tools {
         return run(Duration.ofMinutes(2), List.of(command));
     }
 
+    /** {@code qemu-img convert -n} of a raw image into an NBD export; fails the test on error. */
+    static void qemuImgConvert(Path image, String uri) throws IOException {
+        run("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", image.toString(), uri).ok();
+    }
+
+    /** {@code qemu-img compare} of a raw image with an NBD export: exit 0 when identical. */
+    static Result qemuImgCompare(Path image, String uri) throws IOException {
+        return run("qemu-img", "compare", "-f", "raw", "-F", "raw", image.toString(), uri);
+    }
+
     /** {@code exoclone ARGS} in this JVM (the pool must not be served meanwhile). */
     static Result cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

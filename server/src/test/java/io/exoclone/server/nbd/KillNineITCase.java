@@ -1,0 +1,93 @@
+package io.exoclone.server.nbd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.exoclone.engine.Pool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of {@code exoclone serve} while fio writes with a flush every 8 writes: after a restart
+ * every write fio saw acknowledged before an answered flush verifies, and the pool passes {@code
+ * check}.
+ *
+ * <p>fio writes sequentially with one request in flight, so its flushes are ordered with its
+ * writes: flush k follows write 8k and the write after it is only sent once flush k is answered. So
+ * when fio logged W completed writes, the flushes answered cover at least the first {@code 8 *
+ * floor((W - 1) / 8)}.
+ */
+class KillNineITCase {
+    private static final int EVERY = 8;
+
+    @TempDir Path tmp;
+
+    @Test
+    void everyFlushedWriteSurvivesSigkill() throws Exception {
+        Tools.require("fio");
+        Path poolDir = tmp.resolve("pool");
+        try (Pool pool = Pool.create(poolDir)) {
+            pool.createVolume("vm1", 64L << 20);
+        }
+        Path latLog = tmp.resolve("fio");
+        List<String> job =
+                List.of(
+                        "fio",
+                        "--name=crash",
+                        "--ioengine=nbd",
+                        "--rw=write",
+                        "--bs=4k",
+                        "--iodepth=1",
+                        "--verify=crc32c");
+        try (ServeProcess serve = ServeProcess.start(poolDir, null)) {
+            List<String> write = new java.util.ArrayList<>(job);
+            write.addAll(
+                    List.of(
+                            "--uri=" + serve.uri("vm1"),
+                            "--size=64m",
+                            "--rate_iops=2000",
+                            "--fsync=" + EVERY,
+                            "--do_verify=0",
+                            "--write_lat_log=" + latLog,
+                            "--log_offset=1"));
+            CompletableFuture<Tools.Result> fio =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return Tools.run(Duration.ofMinutes(2), write);
+                                } catch (Exception e) {
+                                    throw new RuntimeException(e);
+                                }
+                            });
+            Thread.sleep(3000);
+            assertThat(fio.isDone()).as("fio still writing when serve is killed").isFalse();
+            serve.kill();
+            Tools.Result r = fio.get(60, TimeUnit.SECONDS);
+            assertThat(r.exit()).as("fio saw the server go").isNotZero();
+        }
+        long completed =
+                Files.readAllLines(tmp.resolve("fio_lat.1.log")).stream()
+                        .filter(l -> l.split(",\\s*")[2].equals("1"))
+                        .count();
+        long flushed = EVERY * ((completed - 1) / EVERY);
+        assertThat(flushed).as("writes covered by an answered flush").isGreaterThan(500);
+
+        Tools.cli("--pool", poolDir.toString(), "check").ok();
+        try (ServeProcess serve = ServeProcess.start(poolDir, null)) {
+            List<String> verify = new java.util.ArrayList<>(job);
+            verify.addAll(
+                    List.of(
+                            "--uri=" + serve.uri("vm1"),
+                            "--size=" + flushed * 4096,
+                            "--verify_only"));
+            Tools.Result v = Tools.run(Duration.ofMinutes(2), verify).ok();
+            assertThat(v.out()).contains("err= 0");
+            assertThat(serve.stop()).isZero();
+        }
+    }
+}
