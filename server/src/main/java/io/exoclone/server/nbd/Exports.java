@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The exports of a pool, looked up by name as the CLI does: a volume of that name wins; otherwise a
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Exports {
     private final Pool pool;
     private final Map<UUID, UnflushedWrites> unflushed = new ConcurrentHashMap<>();
+    private final AtomicLong writes = new AtomicLong();
 
     Exports(Pool pool) {
         this.pool = pool;
@@ -61,7 +63,7 @@ final class Exports {
 
     private Export volume(Volume v) {
         return new VolumeExport(
-                pool, v, unflushed.computeIfAbsent(v.id(), id -> new UnflushedWrites()));
+                pool, v, unflushed.computeIfAbsent(v.id(), id -> new UnflushedWrites()), writes);
     }
 
     /** Every export: volumes by name, then snapshots oldest first. */
@@ -74,6 +76,11 @@ final class Exports {
             out.add(new SnapshotExport(pool, s));
         }
         return out;
+    }
+
+    /** Writes (and zeroings) applied through any export so far. */
+    long writes() {
+        return writes.get();
     }
 
     /** After a successful commit, under the pool's monitor, with its reset count. */

@@ -20,6 +20,10 @@ final class GroupCommit implements AutoCloseable {
     private final Pool pool;
     private final Exports exports;
     private final ArrayDeque<Consumer<RuntimeException>> queue = new ArrayDeque<>();
+
+    /** How often written data is synced in the background when nothing asks for a commit. */
+    static final long DATA_SYNC_MILLIS = 100;
+
     private final Thread thread;
     private boolean closed;
     private long commits;
@@ -53,23 +57,33 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void run() {
+        long synced = exports.writes();
         while (true) {
             List<Consumer<RuntimeException>> batch;
             synchronized (this) {
-                while (queue.isEmpty() && !closed) {
+                if (queue.isEmpty() && !closed) {
                     try {
-                        wait();
+                        wait(DATA_SYNC_MILLIS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         closed = true;
                     }
                 }
-                if (queue.isEmpty()) {
+                if (queue.isEmpty() && closed) {
                     return;
                 }
                 batch = new ArrayList<>(queue);
                 queue.clear();
             }
+            if (batch.isEmpty()) {
+                long writes = exports.writes();
+                if (writes != synced) {
+                    synced = writes;
+                    syncData();
+                }
+                continue;
+            }
+            synced = exports.writes();
             RuntimeException failure = commit();
             synchronized (this) {
                 commits++;
@@ -80,9 +94,13 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /** One commit, and the reset count it saw, under the pool's monitor. */
+    /**
+     * One commit, and the reset count it saw, under the pool's monitor. The data is synced first,
+     * outside the monitor, so other connections read and write during the longest fsync.
+     */
     private RuntimeException commit() {
         try {
+            pool.syncData();
             synchronized (pool) {
                 pool.sync();
                 exports.committed(pool.resets());
@@ -90,6 +108,20 @@ final class GroupCommit implements AutoCloseable {
             return null;
         } catch (RuntimeException e) {
             return e;
+        }
+    }
+
+    /**
+     * Between commits, the data written is synced in the background, outside the pool's monitor:
+     * the commits that follow (flushes, snapshots, the engine's own group commit) then hold the
+     * monitor for a short fsync only. A failure discards the open transaction (see {@link
+     * Pool#syncData()}); the next flush reports the lost writes.
+     */
+    private void syncData() {
+        try {
+            pool.syncData();
+        } catch (RuntimeException e) {
+            // counted in Pool.resets(): the flushes of the connections concerned fail
         }
     }
 

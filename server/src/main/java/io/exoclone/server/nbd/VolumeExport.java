@@ -4,6 +4,7 @@ import io.exoclone.engine.Extent;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Volume;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A volume as a writable export, named after the volume. */
 final class VolumeExport implements Export {
@@ -11,12 +12,14 @@ final class VolumeExport implements Export {
     private final Volume volume;
     private final long size;
     private final UnflushedWrites unflushed;
+    private final AtomicLong writes;
 
-    VolumeExport(Pool pool, Volume volume, UnflushedWrites unflushed) {
+    VolumeExport(Pool pool, Volume volume, UnflushedWrites unflushed, AtomicLong writes) {
         this.pool = pool;
         this.volume = volume;
         this.size = volume.size();
         this.unflushed = unflushed;
+        this.writes = writes;
     }
 
     @Override
@@ -50,6 +53,7 @@ final class VolumeExport implements Export {
             unflushed.noteWrite(pool.resets());
             volume.write(offset, data, 0, length);
         }
+        writes.incrementAndGet();
     }
 
     @Override
@@ -58,6 +62,7 @@ final class VolumeExport implements Export {
             unflushed.noteWrite(pool.resets());
             volume.trim(offset, length);
         }
+        writes.incrementAndGet();
     }
 
     @Override
