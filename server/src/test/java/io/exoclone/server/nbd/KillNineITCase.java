@@ -64,7 +64,11 @@ class KillNineITCase {
                                     throw new RuntimeException(e);
                                 }
                             });
-            Thread.sleep(3000);
+            // Kill once fio wrote 4 MiB (1024 writes), however fast the machine is.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (dataBytes(poolDir) < (4L << 20) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertThat(fio.isDone()).as("fio still writing when serve is killed").isFalse();
             serve.kill();
             Tools.Result r = fio.get(60, TimeUnit.SECONDS);
@@ -88,6 +92,17 @@ class KillNineITCase {
             Tools.Result v = Tools.run(Duration.ofMinutes(2), verify).ok();
             assertThat(v.out()).contains("err= 0");
             assertThat(serve.stop()).isZero();
+        }
+    }
+
+    /** Bytes in the pool's data segments (written, not necessarily committed). */
+    private static long dataBytes(Path pool) throws java.io.IOException {
+        try (var files = Files.list(pool.resolve("segments"))) {
+            long total = 0;
+            for (Path p : (Iterable<Path>) files::iterator) {
+                total += Files.size(p);
+            }
+            return total;
         }
     }
 }
