@@ -63,6 +63,11 @@ public final class NbdBench {
                         + ", 1 GiB export, iodepth 16, "
                         + seconds
                         + " s per run");
+        System.out.println(
+                "servers: "
+                        + run("qemu-nbd", "--version").lines().findFirst().orElse("").strip()
+                        + ", "
+                        + run("nbdkit", "--version").strip());
         List<String> which =
                 List.of(
                         (args.length > 2 ? args[2] : "exoclone,qemu-raw,qemu-qcow2,nbdkit")
