@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
 
 /**
  * The byte stream of one connection: buffered reads by one thread (the connection's), and whole
@@ -100,9 +101,22 @@ final class Wire {
         }
     }
 
-    /** Writes the buffers as one message: no other thread's message comes in between. */
+    /**
+     * Writes the buffers as one message: no other thread's message comes in between. A small
+     * message (a reply header and a 4 KiB block) goes out in one system call.
+     */
     void write(ByteBuffer... parts) throws IOException {
         synchronized (writeLock) {
+            long total = 0;
+            for (ByteBuffer p : parts) {
+                total += p.remaining();
+            }
+            if (channel instanceof GatheringByteChannel g && total <= SLICE) {
+                while (total > 0) {
+                    total -= g.write(parts);
+                }
+                return;
+            }
             for (ByteBuffer p : parts) {
                 writeAll(p);
             }
