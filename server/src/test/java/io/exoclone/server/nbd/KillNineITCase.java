@@ -95,6 +95,29 @@ class KillNineITCase {
         }
     }
 
+    @Test
+    void aFlushOnOneConnectionMakesAnotherConnectionsWritesDurable() throws Exception {
+        Path poolDir = tmp.resolve("multi");
+        try (Pool pool = Pool.create(poolDir)) {
+            pool.createVolume("vm1", 1 << 20);
+        }
+        byte[] data = new byte[8192];
+        java.util.Arrays.fill(data, (byte) 0x3c);
+        try (ServeProcess serve = ServeProcess.start(poolDir, null);
+                TestNbdClient writer = TestNbdClient.connect(serve.address()).handshake();
+                TestNbdClient flusher = TestNbdClient.connect(serve.address()).handshake()) {
+            assertThat(writer.go("vm1").flags() & TransmissionFlags.CAN_MULTI_CONN).isNotZero();
+            flusher.go("vm1");
+            assertThat(writer.write(4096, data, 0).error()).isZero(); // acknowledged, no flush
+            assertThat(flusher.flush().error()).isZero();
+            serve.kill();
+        }
+        try (Pool pool = Pool.open(poolDir)) {
+            assertThat(pool.volume("vm1").read(4096, data.length)).isEqualTo(data);
+            assertThat(pool.check().problems()).isEmpty();
+        }
+    }
+
     /** Bytes in the pool's data segments (written, not necessarily committed). */
     private static long dataBytes(Path pool) throws java.io.IOException {
         try (var files = Files.list(pool.resolve("segments"))) {

@@ -30,7 +30,7 @@ class QemuClientsITCase {
         Tools.require("qemu-img", "qemu-io", "nbdinfo", "nbdcopy");
         poolDir = tmp.resolve("pool");
         try (Pool pool = Pool.create(poolDir)) {
-            for (String v : new String[] {"vm1", "vm3", "vm4", "vm5"}) {
+            for (String v : new String[] {"vm1", "vm3", "vm4", "vm5", "vm6"}) {
                 pool.createVolume(v, 64 * MIB);
             }
             Volume vm2 = pool.createVolume("vm2", 16 * MIB);
@@ -170,6 +170,34 @@ class QemuClientsITCase {
                         "0 1048576 3 hole,zero",
                         "1048576 2097152 0 data",
                         "3145728 13631488 3 hole,zero");
+    }
+
+    @Test
+    void fourFioJobsOnFourConnectionsWriteAndVerifyOneVolume() throws Exception {
+        Tools.require("fio");
+        Tools.Result r =
+                Tools.run(
+                                java.time.Duration.ofMinutes(3),
+                                java.util.List.of(
+                                        "fio",
+                                        "--name=multi",
+                                        "--ioengine=nbd",
+                                        "--uri=" + serve.uri("vm6"),
+                                        "--numjobs=4",
+                                        "--size=4m",
+                                        "--offset_increment=4m",
+                                        "--rw=randwrite",
+                                        "--bs=4k",
+                                        "--iodepth=8",
+                                        "--fsync=32",
+                                        "--verify=crc32c",
+                                        "--group_reporting"))
+                        .ok();
+        assertThat(r.out()).contains("err= 0").doesNotContain("verify:");
+        // The four regions are there, every block written.
+        Tools.Result map = Tools.run("nbdinfo", "--map", serve.uri("vm6")).ok();
+        assertThat(map.out().strip().lines().findFirst().orElse(""))
+                .matches("\\s*0\\s+16777216\\s+0\\s+data");
     }
 
     @Test
