@@ -70,6 +70,7 @@ class FioSnapshotITCase {
                                                         "--iodepth=8",
                                                         "--rate_iops=5000",
                                                         "--verify=crc32c",
+                                                        "--verify_state_save=0",
                                                         "--write_lat_log=" + latLog,
                                                         "--log_offset=1",
                                                         "--log_unix_epoch=1"));

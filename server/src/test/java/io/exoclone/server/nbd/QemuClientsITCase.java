@@ -191,6 +191,7 @@ class QemuClientsITCase {
                                         "--iodepth=8",
                                         "--fsync=32",
                                         "--verify=crc32c",
+                                        "--verify_state_save=0",
                                         "--group_reporting"))
                         .ok();
         assertThat(r.out()).contains("err= 0").doesNotContain("verify:");
