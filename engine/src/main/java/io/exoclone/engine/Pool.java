@@ -377,6 +377,16 @@ public final class Pool implements AutoCloseable {
         return mutate(op);
     }
 
+    List<Extent> volumeExtents(String volume, long startBlock, long endBlock) {
+        return query(
+                e -> {
+                    PoolState.VolumeRec v = e.volume(volume);
+                    List<Extent> out = new ArrayList<>();
+                    e.tree.scan(v.root(), startBlock, endBlock, x -> out.add(x.toExtent()));
+                    return out;
+                });
+    }
+
     byte[] volumeRootHash(String volume) {
         return query(
                 e -> {
@@ -394,6 +404,7 @@ public final class Pool implements AutoCloseable {
      * @param tag optional, unique per volume name; may be null
      */
     public Snapshot snapshot(String volume, String tag) {
+        syncData(); // the bulk of the fsync outside the monitor: writes go on meanwhile
         return snapshot(volume, tag, null);
     }
 
@@ -905,11 +916,40 @@ public final class Pool implements AutoCloseable {
 
     /** Makes every write so far durable (a group commit). */
     public void sync() {
+        syncData();
         mutate(
                 e -> {
                     e.commit();
                     return null;
                 });
+    }
+
+    /**
+     * Makes the data written so far durable without committing it: fsyncs the data segments written
+     * since the last commit, holding the pool's monitor only to list them, so reads and writes go
+     * on meanwhile. The commit that follows then has little data left to sync while it holds the
+     * monitor. Commits are correct without this; {@link #sync()} and {@link #snapshot} call it
+     * first. If an fsync fails, the open transaction is discarded (as by a failed commit, counted
+     * in {@link #resets()}): the data may not be on disk, and a later fsync of the same file could
+     * report success.
+     */
+    public void syncData() {
+        if (!options.fsync() || Thread.holdsLock(this)) {
+            return; // under the monitor it would only make everyone wait; the commit syncs
+        }
+        List<FileLayer.Handle> files = query(e -> e.segments.touchedHandles());
+        for (FileLayer.Handle h : files) {
+            try {
+                h.force();
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // the segment was deleted, or the engine reloaded: nothing to make durable
+            } catch (IOException e) {
+                mutate(
+                        x -> {
+                            throw new IOException("fsync of written data failed: " + e, e);
+                        });
+            }
+        }
     }
 
     /**

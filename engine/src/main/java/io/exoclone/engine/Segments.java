@@ -119,6 +119,18 @@ final class Segments {
         }
     }
 
+    /**
+     * The files of the segments written since the last commit, for an fsync outside the pool's
+     * monitor ({@link Pool#syncData()}); they stay listed for the commit's own fsync.
+     */
+    java.util.List<FileLayer.Handle> touchedHandles() throws IOException {
+        java.util.List<FileLayer.Handle> out = new java.util.ArrayList<>(touched.size());
+        for (int seg : touched) {
+            out.add(handle(seg));
+        }
+        return out;
+    }
+
     /** fsyncs every segment written since the last commit. */
     void syncTouched(boolean fsync) throws IOException {
         if (fsync) {

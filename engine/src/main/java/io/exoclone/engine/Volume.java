@@ -1,5 +1,6 @@
 package io.exoclone.engine;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -71,6 +72,15 @@ public final class Volume {
     /** Discards a range: it reads as zeros afterwards and its space can be freed. */
     public void trim(long offset, long length) {
         pool.trim(name, offset, length);
+    }
+
+    /**
+     * The extents of the volume's current content intersecting blocks {@code [startBlock,
+     * endBlock)}, in order. Blocks no extent covers were never written (or were trimmed) and read
+     * as zeros: a block server reports them as holes.
+     */
+    public List<Extent> extents(long startBlock, long endBlock) {
+        return pool.volumeExtents(name, startBlock, endBlock);
     }
 
     /** The Merkle root hash of the volume's current content. */

@@ -43,6 +43,78 @@ class PoolTest {
     }
 
     @Test
+    void syncDataMakesWrittenDataDurableWithoutACommit() {
+        Path dir = tmp.resolve("p");
+        try (Pool pool = Pool.create(dir)) {
+            Volume v = pool.createVolume("vm1", 64L * BS);
+            long generation = pool.generation();
+            v.write(0, new byte[] {1, 2, 3});
+            pool.syncData();
+            assertThat(pool.generation()).isEqualTo(generation); // not a commit
+            assertThat(pool.resets()).isZero();
+            assertThat(v.read(0, 3)).containsExactly(1, 2, 3);
+            pool.sync();
+            assertThat(pool.generation()).isGreaterThan(generation);
+        }
+    }
+
+    @Test
+    void aFailedDataFsyncDiscardsTheOpenTransaction() throws Exception {
+        Path dir = tmp.resolve("p");
+        try (Pool pool = Pool.create(dir)) {
+            pool.createVolume("vm1", 64L * BS).write(0, new byte[] {7});
+        }
+        // Count the steps up to the fsync of syncData, then fail exactly that one.
+        FaultyFileLayer counter = new FaultyFileLayer(Long.MAX_VALUE, FaultyFileLayer.Mode.FAIL);
+        long before;
+        try (Pool pool = Pool.open(dir, PoolOptions.defaults(), counter)) {
+            pool.volume("vm1").write(BS, new byte[] {8});
+            before = counter.steps();
+            pool.syncData();
+            assertThat(counter.steps()).isEqualTo(before + 1);
+        }
+        FaultyFileLayer layer = new FaultyFileLayer(before + 1, FaultyFileLayer.Mode.FAIL);
+        try (Pool pool = Pool.open(dir, PoolOptions.defaults(), layer)) {
+            Volume v = pool.volume("vm1");
+            v.write(2L * BS, new byte[] {9});
+            assertThatThrownBy(pool::syncData)
+                    .isInstanceOf(ExocloneException.class)
+                    .hasMessageContaining("fsync of written data failed");
+            assertThat(pool.resets()).isEqualTo(1);
+            assertThat(v.read(2L * BS, 1)).containsExactly(0); // the unflushed write is gone
+            assertThat(v.read(BS, 1)).containsExactly(8); // committed at the last close
+            v.write(3L * BS, new byte[] {10});
+            pool.sync();
+        }
+        try (Pool pool = Pool.open(dir)) {
+            assertThat(pool.volume("vm1").read(3L * BS, 1)).containsExactly(10);
+            assertThat(pool.check().problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void volumeExtentsShowWrittenBlocksAndLeaveHoles() {
+        try (Pool pool = Pool.create(tmp.resolve("p"))) {
+            Volume v = pool.createVolume("vm1", 64L * BS);
+            byte[] data = new byte[3 * BS];
+            java.util.Arrays.fill(data, (byte) 7);
+            v.write(10L * BS, data); // blocks 10-12
+            v.write(40L * BS + 100, new byte[] {1}); // block 40, unaligned
+            v.write(20L * BS, new byte[BS]); // zeros are never stored: still a hole
+            assertThat(v.extents(0, 64))
+                    .extracting(Extent::lba, Extent::blocks)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(10L, 3),
+                            org.assertj.core.groups.Tuple.tuple(40L, 1));
+            // An extent overlapping the range's start is included whole.
+            assertThat(v.extents(11, 12)).extracting(Extent::lba).containsExactly(10L);
+            assertThat(v.extents(13, 40)).isEmpty();
+            v.trim(10L * BS, BS);
+            assertThat(v.extents(0, 64)).extracting(Extent::lba).containsExactly(11L, 40L);
+        }
+    }
+
+    @Test
     void terabyteVolumesAreThinAndUnwrittenRangesReadAsZeros() {
         try (Pool pool = Pool.create(tmp.resolve("p"))) {
             Volume v = pool.createVolume("big", 1L << 40);

@@ -5,6 +5,7 @@ import io.exoclone.cli.ExitCodes;
 import io.exoclone.cli.PoolCommand;
 import io.exoclone.cli.StopSignal;
 import io.exoclone.engine.Pool;
+import io.exoclone.server.nbd.NbdServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -22,14 +23,22 @@ import picocli.CommandLine.Option;
                     + " every connection, makes every acknowledged write durable and exits 0.",
             "",
             "Every volume is a writable NBD export named after the volume; every snapshot is a"
-                    + " read-only export named by UUID, unique UUID prefix or NAME@TAG.",
+                    + " read-only export named by UUID, unique UUID prefix or NAME@TAG. The first"
+                    + " line printed names the addresses served.",
+            "",
+            "An answered flush (or FUA write) makes every write acknowledged before it, on any"
+                    + " connection, durable; flushes of all connections share commits, so several"
+                    + " connections to one volume are safe. A volume or snapshot in use by a"
+                    + " connection cannot be deleted, rebased or merged into (exit code 4).",
             "Listens on 127.0.0.1 only unless another address is named with --listen.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  exoclone --pool /tmp/p serve",
-            "  exoclone --pool /tmp/p serve --listen 127.0.0.1:10810 --socket /tmp/p.nbd",
-            "  qemu-img info nbd://127.0.0.1:10809/vm1",
+            "  exoclone --pool /tmp/p serve --listen 127.0.0.1:0 --socket /tmp/p.nbd",
+            "  nbdinfo --list nbd://127.0.0.1:10809",
+            "  qemu-img convert -n -f raw -O raw disk.img nbd://127.0.0.1:10809/vm1",
+            "  nbdcopy 'nbd+unix:///vm1@base?socket=/tmp/p.nbd' base.img",
         })
 public final class ServeCommand extends PoolCommand {
     @Option(
@@ -54,7 +63,7 @@ public final class ServeCommand extends PoolCommand {
         PrintWriter err = cli.err();
         try (StopSignal stop = StopSignal.install();
                 PoolService service = new PoolService(pool, err)) {
-            // Components start here, each adding itself to the service.
+            service.add(NbdServer.start(pool, listen, socket, err));
             StringBuilder what = new StringBuilder();
             for (ServiceComponent c : service.components()) {
                 what.append(what.length() == 0 ? "" : ", ").append(c.describe());

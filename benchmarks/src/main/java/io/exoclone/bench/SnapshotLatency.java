@@ -1,0 +1,106 @@
+package io.exoclone.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Write latency of fio 4 KiB random writes (5000 IOPS, iodepth 16) into exoclone's NBD server while
+ * this process takes a snapshot of the volume through the pool once a second: the p99 of the writes
+ * in flight during a snapshot, against the p99 of all writes of the run.
+ */
+final class SnapshotLatency {
+    private SnapshotLatency() {}
+
+    static void measure(NbdTarget.Exoclone exo, Path dir, int seconds) throws Exception {
+        Path log = dir.resolve("snaplat");
+        List<long[]> snaps = new ArrayList<>(); // {start ms, end ms, duration us}
+        CompletableFuture<Fio.Result> fio =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return Fio.run(
+                                        exo.uri(),
+                                        "randwrite",
+                                        "4k",
+                                        16,
+                                        0,
+                                        seconds,
+                                        "1g",
+                                        List.of(
+                                                "--rate_iops=5000",
+                                                "--write_lat_log=" + log,
+                                                "--log_offset=1",
+                                                "--log_unix_epoch=1"));
+                            } catch (Exception e) {
+                                throw new RuntimeException(e);
+                            }
+                        });
+        Thread.sleep(2000);
+        while (!fio.isDone() && snaps.size() < seconds - 3) {
+            long t0 = System.nanoTime();
+            long start = System.currentTimeMillis();
+            exo.pool.snapshot("vm1", null);
+            long end = System.currentTimeMillis();
+            snaps.add(new long[] {start, end, (System.nanoTime() - t0) / 1000});
+            Thread.sleep(1000);
+        }
+        Fio.Result all = fio.get();
+        List<Long> during = new ArrayList<>();
+        List<Long> every = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(log + "_lat.1.log"))) {
+            String[] f = line.split(",\\s*");
+            if (!f[2].equals("1")) {
+                continue;
+            }
+            long done = Long.parseLong(f[0]);
+            long latNs = Long.parseLong(f[1]);
+            long issued = done - latNs / 1_000_000 - 1;
+            every.add(latNs);
+            for (long[] s : snaps) {
+                if (issued <= s[1] && done >= s[0]) {
+                    during.add(latNs);
+                    break;
+                }
+            }
+        }
+        List<Long> durations = new ArrayList<>();
+        snaps.forEach(s -> durations.add(s[2]));
+        System.out.println();
+        System.out.printf(
+                "Snapshots while fio writes 4 KiB random blocks at 5000 IOPS (iodepth 16, %d s):"
+                        + " %d snapshots, each %.2f ms median, %.2f ms p99, %.2f ms max%n",
+                seconds,
+                snaps.size(),
+                pct(durations, 50) / 1e3,
+                pct(durations, 99) / 1e3,
+                pct(durations, 100) / 1e3);
+        System.out.printf(
+                "| writes | count | p50 ms | p99 ms | max ms |%n|---|---|---|---|---|%n"
+                        + "| in flight during a snapshot | %d | %.2f | %.2f | %.2f |%n"
+                        + "| all writes of the run | %d | %.2f | %.2f | %.2f |%n",
+                during.size(),
+                pct(during, 50) / 1e6,
+                pct(during, 99) / 1e6,
+                pct(during, 100) / 1e6,
+                every.size(),
+                pct(every, 50) / 1e6,
+                pct(every, 99) / 1e6,
+                pct(every, 100) / 1e6);
+        System.out.printf(
+                "(fio's own report for the run: %.0f IOPS, p99 %.2f ms)%n",
+                all.iops(), all.p99Ms());
+    }
+
+    static double pct(List<Long> values, int p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> s = new ArrayList<>(values);
+        s.sort(null);
+        int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+        return s.get(Math.max(0, Math.min(s.size() - 1, i)));
+    }
+}
