@@ -8,6 +8,7 @@ import io.exoclone.engine.Pool;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,12 +25,21 @@ import picocli.CommandLine.Option;
             "Every volume is a writable NBD export named after the volume; every snapshot is a"
                     + " read-only export named by UUID, unique UUID prefix or NAME@TAG.",
             "Listens on 127.0.0.1 only unless another address is named with --listen.",
+            "",
+            "While it runs, every other exoclone command on the pool works as usual (snapshot,"
+                    + " write, read, rm, log, export, ...): it finds the control socket"
+                    + " DIR/serve.sock and runs inside this process, with the same output and exit"
+                    + " codes. 'replicate --from DIR' runs its change feed here.",
+            "--volume snapshots each named volume every --every when it changed; --bootstrap"
+                    + " publishes every snapshot to Kafka, exactly once, as 'stream' does.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  exoclone --pool /tmp/p serve",
             "  exoclone --pool /tmp/p serve --listen 127.0.0.1:10810 --socket /tmp/p.nbd",
             "  qemu-img info nbd://127.0.0.1:10809/vm1",
+            "  exoclone --pool /tmp/p serve --volume vm1 --every 5s --bootstrap 127.0.0.1:9092",
+            "  exoclone --pool /tmp/p snapshot vm1 --tag base   (while served: runs in serve)",
         })
 public final class ServeCommand extends PoolCommand {
     @Option(
@@ -49,12 +59,22 @@ public final class ServeCommand extends PoolCommand {
                     "Also serve NBD on this Unix domain socket (nbd+unix:///vm1?socket=PATH).")
     Path socket;
 
+    /** Scheduled snapshots, the change feed and the control socket. */
+    @Mixin ServeOptions components;
+
+    /** serve holds the pool itself: on a pool that is served already it fails (exit 4). */
+    @Override
+    protected boolean runsInService() {
+        return false;
+    }
+
     @Override
     protected int run(CliContext cli, Pool pool) throws Exception {
         PrintWriter err = cli.err();
         try (StopSignal stop = StopSignal.install();
                 PoolService service = new PoolService(pool, err)) {
             // Components start here, each adding itself to the service.
+            components.start(cli, service);
             StringBuilder what = new StringBuilder();
             for (ServiceComponent c : service.components()) {
                 what.append(what.length() == 0 ? "" : ", ").append(c.describe());
