@@ -58,6 +58,11 @@ public final class CliProcess implements AutoCloseable {
         if (cwd != null) {
             pb.directory(cwd.toFile());
         }
+        return start(pb);
+    }
+
+    /** Starts a command line of the caller's making (another JVM setup, the launcher script). */
+    public static CliProcess start(ProcessBuilder pb) throws IOException {
         pb.environment().remove("EXOCLONE_POOL");
         return new CliProcess(pb.start());
     }
@@ -96,6 +101,13 @@ public final class CliProcess implements AutoCloseable {
     /** The process's stdin. */
     public OutputStream stdin() {
         return process.getOutputStream();
+    }
+
+    /** Stdout lines starting with {@code prefix} so far. */
+    public List<String> out(String prefix) {
+        synchronized (out) {
+            return out.stream().filter(l -> l.startsWith(prefix)).toList();
+        }
     }
 
     public List<String> awaitOut(Predicate<String> match, int count, Duration timeout)
