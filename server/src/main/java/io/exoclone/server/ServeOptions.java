@@ -1,15 +1,12 @@
 package io.exoclone.server;
 
 import io.exoclone.cli.CliContext;
-import io.exoclone.cli.DurationConverter;
 import io.exoclone.engine.Pool;
 import io.exoclone.server.control.ControlServer;
 import io.exoclone.server.feed.FeedEvents;
 import io.exoclone.server.feed.FeedSettings;
 import io.exoclone.server.feed.Feeds;
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import picocli.CommandLine.Mixin;
@@ -22,21 +19,7 @@ import picocli.CommandLine.Option;
  * socket through which every CLI verb reaches the served pool.
  */
 public final class ServeOptions {
-    @Option(
-            names = "--volume",
-            paramLabel = "NAME",
-            description =
-                    "Snapshot this volume every --every when it changed since its last snapshot"
-                            + " (repeatable).")
-    List<String> volumes = new ArrayList<>();
-
-    @Option(
-            names = "--every",
-            paramLabel = "DURATION",
-            defaultValue = "5s",
-            converter = DurationConverter.class,
-            description = "Snapshot interval for --volume (default: ${DEFAULT-VALUE}).")
-    Duration every;
+    @Mixin ScheduleOptions schedule;
 
     @Option(
             names = "--bootstrap",
@@ -56,6 +39,7 @@ public final class ServeOptions {
      */
     public void start(CliContext cli, PoolService service) {
         Pool pool = service.pool();
+        List<String> volumes = schedule.volumes();
         for (String v : volumes) {
             cli.resolveVolume(pool, v);
         }
@@ -68,7 +52,7 @@ public final class ServeOptions {
                     SnapshotSchedule.start(
                             pool,
                             volumes,
-                            every,
+                            schedule.every(),
                             line -> println(err, line),
                             w -> println(err, "exoclone: warning: " + w)));
         }

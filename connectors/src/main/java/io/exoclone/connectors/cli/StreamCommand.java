@@ -1,7 +1,6 @@
 package io.exoclone.connectors.cli;
 
 import io.exoclone.cli.CliContext;
-import io.exoclone.cli.DurationConverter;
 import io.exoclone.cli.ExitCodes;
 import io.exoclone.cli.PoolCommand;
 import io.exoclone.cli.StopSignal;
@@ -13,11 +12,11 @@ import io.exoclone.connectors.feed.FeedListener;
 import io.exoclone.connectors.feed.PublishedSnapshot;
 import io.exoclone.connectors.feed.ServiceFeeds;
 import io.exoclone.engine.Pool;
+import io.exoclone.server.ScheduleOptions;
 import io.exoclone.server.SnapshotSchedule;
 import io.exoclone.server.feed.FeedSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -61,19 +60,7 @@ final class StreamCommand extends PoolCommand {
             description = "Kafka bootstrap servers.")
     String bootstrap;
 
-    @Option(
-            names = {"-v", "--volume"},
-            paramLabel = "NAME",
-            description = "Volume to snapshot every --every while it changes (repeatable).")
-    List<String> volumes = new ArrayList<>();
-
-    @Option(
-            names = "--every",
-            paramLabel = "DURATION",
-            defaultValue = "5s",
-            converter = DurationConverter.class,
-            description = "Snapshot interval for --volume (default: ${DEFAULT-VALUE}).")
-    Duration every;
+    @Mixin ScheduleOptions schedule;
 
     @Option(
             names = "--once",
@@ -87,6 +74,8 @@ final class StreamCommand extends PoolCommand {
     @Override
     protected int run(CliContext cli, Pool pool) throws Exception {
         ChangeFeedConfig config = ChangeFeedConfig.of(feedSettings.options(cli, bootstrap));
+        List<String> volumes = schedule.volumes();
+        Duration every = schedule.every();
         for (String v : volumes) {
             cli.resolveVolume(pool, v);
         }

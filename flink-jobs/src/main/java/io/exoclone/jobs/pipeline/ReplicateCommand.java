@@ -5,18 +5,19 @@ import io.exoclone.cli.DurationConverter;
 import io.exoclone.cli.ExitCodes;
 import io.exoclone.cli.StopSignal;
 import io.exoclone.engine.Pool;
+import io.exoclone.server.ScheduleOptions;
 import io.exoclone.server.control.ControlClient;
 import io.exoclone.server.control.RemoteFeed;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,20 +75,7 @@ final class ReplicateCommand implements Callable<Integer> {
             description = "Replica pool directory (created if missing).")
     Path to;
 
-    @Option(
-            names = {"-v", "--volume"},
-            paramLabel = "NAME",
-            description =
-                    "Volume of POOL_A to snapshot every --every while it changes (repeatable).")
-    List<String> volumes = new ArrayList<>();
-
-    @Option(
-            names = "--every",
-            paramLabel = "DURATION",
-            defaultValue = "5s",
-            converter = DurationConverter.class,
-            description = "Snapshot interval for --volume (default: ${DEFAULT-VALUE}).")
-    Duration every;
+    @Mixin ScheduleOptions schedule;
 
     @Option(
             names = "--bootstrap",
@@ -194,6 +182,8 @@ final class ReplicateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw cli.usageError(e.getMessage());
         }
+        List<String> volumes = schedule.volumes();
+        Duration every = schedule.every();
         // The source pool is served (its change feed and snapshots run inside the service), or
         // it is opened here; either way the pipeline is the same.
         Optional<ControlClient> service = ControlClient.connect(from);
@@ -224,6 +214,7 @@ final class ReplicateCommand implements Callable<Integer> {
 
     private int run(FeedSource source, PipelineSettings settings, PrintWriter out, PrintWriter err)
             throws Exception {
+        List<String> volumes = schedule.volumes();
         try (StopSignal stop = StopSignal.install();
                 Pipeline pipeline = Pipeline.start(source, settings, line(out), line(err))) {
             stop.onSecond(pipeline::hurry);
@@ -233,7 +224,7 @@ final class ReplicateCommand implements Callable<Integer> {
                             : "Snapshotting "
                                     + String.join(", ", volumes)
                                     + " every "
-                                    + Bytes.seconds(every.toMillis())
+                                    + Bytes.seconds(schedule.every().toMillis())
                                     + " when changed; Ctrl-C stops.");
             Optional<String> failure = Optional.empty();
             while (!stop.stopped()) {
