@@ -278,6 +278,48 @@ class ServeControlITCase {
     }
 
     @Test
+    void aServiceThatDoesNotAnswerIsReportedNotWaitedFor() throws Exception {
+        try (Served s = Served.start(pool)) {
+            s.process().signal("STOP");
+            try {
+                long t0 = System.nanoTime();
+                Cli.Result r = cli.run("log");
+                assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                        .isLessThan(Duration.ofSeconds(30));
+                assertThat(r.code()).as("%s", r).isEqualTo(ExitCodes.LOCKED);
+                assertThat(r.err())
+                        .startsWith(
+                                "exoclone: Pool "
+                                        + pool
+                                        + " is served, but its control socket "
+                                        + ControlSocket.path(pool)
+                                        + " did not answer within 10 s");
+            } finally {
+                s.process().signal("CONT");
+            }
+            assertThat(ok(cli.run("log")).out()).isNotEmpty();
+            s.stop();
+        }
+    }
+
+    @Test
+    void stoppingTheServiceEndsTheCommandsItRuns() throws Exception {
+        Served s = Served.start(pool);
+        try (s;
+                CliProcess w = CliProcess.start("--pool", pool.toString(), "write", "vm1")) {
+            w.stdin().write(new byte[100_000]);
+            w.stdin().flush();
+            Thread.sleep(1500);
+            s.stop(); // SIGTERM: exit 0 while the write still waits for input
+            assertThat(w.waitFor(EXIT)).as("%s", w).isEqualTo(ExitCodes.INTERRUPTED);
+        }
+        assertThat(ControlSocket.path(pool)).doesNotExist();
+        try (Pool p = Pool.open(pool)) {
+            assertThat(p.check().ok()).isTrue();
+        }
+    }
+
+    @Test
     void oneServicePerPoolAndOnlyItsUserMayConnect() throws Exception {
         try (Served s = Served.start(pool)) {
             Path socket = ControlSocket.path(pool);
