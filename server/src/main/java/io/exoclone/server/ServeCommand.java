@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
             "  exoclone --pool /tmp/p serve",
             "  exoclone --pool /tmp/p serve --listen 127.0.0.1:10810 --socket /tmp/p.nbd",
             "  qemu-img info nbd://127.0.0.1:10809/vm1",
-            "  exoclone --pool /tmp/p serve --volume vm1 --every 5s --bootstrap 127.0.0.1:9092",
+            "  exoclone --pool /tmp/p serve -v vm1 --every 5s --bootstrap 127.0.0.1:9092",
             "  exoclone --pool /tmp/p snapshot vm1 --tag base   (while served: runs in serve)",
         })
 public final class ServeCommand extends PoolCommand {
