@@ -6,7 +6,9 @@ import io.exoclone.server.feed.FeedOptions;
 import io.exoclone.server.feed.FeedProvider;
 import io.exoclone.server.feed.ServiceFeed;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The change feed inside {@code exoclone serve}: a {@link ChangeFeed} of the served pool, for
@@ -17,6 +19,7 @@ public final class ServiceFeeds implements FeedProvider {
     @Override
     public ServiceFeed start(Pool pool, FeedOptions options, FeedEvents events) {
         ChangeFeedConfig config = ChangeFeedConfig.of(options);
+        List<FeedEvents> listeners = new CopyOnWriteArrayList<>(List.of(events));
         ChangeFeed feed =
                 ChangeFeed.start(
                         pool,
@@ -24,24 +27,26 @@ public final class ServiceFeeds implements FeedProvider {
                         new FeedListener() {
                             @Override
                             public void published(PublishedSnapshot s) {
-                                events.published(s.snapshotId(), s.line());
+                                String line = s.line();
+                                listeners.forEach(l -> l.published(s.snapshotId(), line));
                             }
 
                             @Override
                             public void retrying(Throwable cause, Duration backoff) {
-                                events.warning(
+                                String m =
                                         oneLine(cause)
                                                 + "; retrying in "
                                                 + backoff.toMillis()
-                                                + " ms");
+                                                + " ms";
+                                listeners.forEach(l -> l.warning(m));
                             }
 
                             @Override
                             public void failed(Throwable cause) {
-                                events.failed(oneLine(cause));
+                                listeners.forEach(l -> l.failed(oneLine(cause)));
                             }
                         });
-        return new Running(feed, config);
+        return new Running(feed, config, listeners);
     }
 
     /** A throwable's message on one line (its class name when it has none). */
@@ -50,10 +55,23 @@ public final class ServiceFeeds implements FeedProvider {
         return m.replaceAll("\\s+", " ").strip();
     }
 
-    private record Running(ChangeFeed feed, ChangeFeedConfig config) implements ServiceFeed {
+    private record Running(ChangeFeed feed, ChangeFeedConfig config, List<FeedEvents> listeners)
+            implements ServiceFeed {
         @Override
         public String transactionalId() {
             return feed.transactionalId();
+        }
+
+        @Override
+        public boolean publishesTo(FeedOptions o) {
+            return config.bootstrapServers().equals(o.bootstrap())
+                    && config.topic().equals(o.topic());
+        }
+
+        @Override
+        public Subscription subscribe(FeedEvents listener) {
+            listeners.add(listener);
+            return () -> listeners.remove(listener);
         }
 
         @Override

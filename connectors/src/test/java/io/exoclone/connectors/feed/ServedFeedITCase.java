@@ -1,11 +1,16 @@
 package io.exoclone.connectors.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.exoclone.engine.NotFoundException;
 import io.exoclone.engine.Pool;
 import io.exoclone.server.Cli;
 import io.exoclone.server.CliProcess;
 import io.exoclone.server.Served;
+import io.exoclone.server.control.ControlClient;
+import io.exoclone.server.control.RemoteFeed;
+import io.exoclone.server.feed.FeedOptions;
 import io.exoclone.testutils.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +99,80 @@ class ServedFeedITCase {
                 cli.run("stream", "-b", KAFKA.bootstrapServers(), "--topic", topic, "--once");
         assertThat(again.code()).as("%s", again).isZero();
         assertThat(again.out()).isEmpty();
+    }
+
+    @Test
+    void aFeedSessionSharesServesOwnFeedOrRunsItsOwn() throws Exception {
+        Path dir = poolWithASnapshot();
+        Cli cli = new Cli(dir);
+        String topic = "own-" + UUID.randomUUID();
+        String other = "session-" + UUID.randomUUID();
+        try (Served s =
+                Served.start(dir, "--bootstrap", KAFKA.bootstrapServers(), "--topic", topic)) {
+            s.process().awaitOut(l -> l.startsWith("published "), 1, WAIT);
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            RemoteFeed.Listener listener =
+                    new RemoteFeed.Listener() {
+                        @Override
+                        public void published(UUID snapshot, String line) {
+                            seen.add(line);
+                        }
+
+                        @Override
+                        public void notice(String line) {
+                            seen.add(line);
+                        }
+                    };
+
+            // The same cluster and topic: serve's own feed, shared, and left running after.
+            RemoteFeed shared =
+                    ControlClient.connect(dir)
+                            .orElseThrow()
+                            .openFeed(List.of("vm1"), Duration.ofHours(1));
+            assertThat(
+                            shared.start(
+                                    FeedOptions.defaults(KAFKA.bootstrapServers()).withTopic(topic),
+                                    listener))
+                    .as("%s", s.process())
+                    .contains("(serve's own, shared)", "snapshots of vm1 every 60m");
+            assertThat(cli.run(new byte[] {7}, "write", "vm1", "--offset", "5").code()).isZero();
+            RemoteFeed.Stopped stopped = shared.stop(WAIT, true);
+            assertThat(stopped.warning()).isEmpty();
+            assertThat(stopped.snapshots())
+                    .as("s1, and the last one, taken at the stop")
+                    .hasSize(2);
+            assertThat(seen).anyMatch(l -> l.startsWith("published " + stopped.snapshots().get(1)));
+            String later = cli.run("snapshot", "vm1").lastLine();
+            s.process().awaitOut(l -> l.startsWith("published " + later), 1, WAIT);
+
+            // Another topic: a feed of the session's own, closed with it.
+            seen.clear();
+            RemoteFeed own =
+                    ControlClient.connect(dir)
+                            .orElseThrow()
+                            .openFeed(List.of(), Duration.ofSeconds(5));
+            assertThat(
+                            own.start(
+                                    FeedOptions.defaults(KAFKA.bootstrapServers()).withTopic(other),
+                                    listener))
+                    .doesNotContain("shared");
+            RemoteFeed.Stopped done = own.stop(WAIT, true);
+            assertThat(seen.stream().filter(l -> l.startsWith("published "))).hasSize(3);
+            try (FeedReader reader = new FeedReader(KAFKA.bootstrapServers(), other)) {
+                assertThat(reader.awaitSealed(3, WAIT)).hasSize(3);
+            }
+            assertThat(done.snapshots()).hasSize(3);
+
+            // A volume that does not exist is refused before anything starts.
+            assertThatThrownBy(
+                            () ->
+                                    ControlClient.connect(dir)
+                                            .orElseThrow()
+                                            .openFeed(List.of("nope"), Duration.ofSeconds(5)))
+                    .isInstanceOf(NotFoundException.class)
+                    .hasMessage("No volume named 'nope' in pool " + dir);
+            s.stop();
+        }
     }
 
     @Test

@@ -61,7 +61,7 @@ final class ControlConnection implements Runnable {
             requested = true;
             switch (request.type()) {
                 case Frame.RUN -> new CommandRun(server.pool(), channel, this).run(request);
-                case Frame.FEED_OPEN -> new FeedRun(server.pool(), channel, this).run(request);
+                case Frame.FEED_OPEN -> new FeedRun(server.service(), channel, this).run(request);
                 default ->
                         channel.write(
                                 RemoteErrors.frame(

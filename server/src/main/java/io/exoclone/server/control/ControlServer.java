@@ -34,6 +34,7 @@ public final class ControlServer implements ServiceComponent {
     /** How long a stopping service lets running commands finish before it cuts them off. */
     static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
+    private final PoolService service;
     private final Pool pool;
     private final PrintWriter log;
     private final Path socket;
@@ -44,13 +45,10 @@ public final class ControlServer implements ServiceComponent {
     private final Thread acceptor;
 
     private ControlServer(
-            Pool pool,
-            PrintWriter log,
-            Path socket,
-            ServerSocketChannel server,
-            UserPrincipal owner) {
-        this.pool = pool;
-        this.log = log;
+            PoolService service, Path socket, ServerSocketChannel server, UserPrincipal owner) {
+        this.service = service;
+        this.pool = service.pool();
+        this.log = service.log();
         this.socket = socket;
         this.server = server;
         this.owner = owner;
@@ -85,7 +83,7 @@ public final class ControlServer implements ServiceComponent {
             server.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             UserPrincipal owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
-            ControlServer s = new ControlServer(pool, service.log(), socket, server, owner);
+            ControlServer s = new ControlServer(service, socket, server, owner);
             s.acceptor.start();
             return s;
         } catch (IOException e) {
@@ -102,6 +100,10 @@ public final class ControlServer implements ServiceComponent {
 
     Pool pool() {
         return pool;
+    }
+
+    PoolService service() {
+        return service;
     }
 
     PrintWriter log() {

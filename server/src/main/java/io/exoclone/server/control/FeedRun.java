@@ -3,6 +3,8 @@ package io.exoclone.server.control;
 import io.exoclone.engine.ExocloneException;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
+import io.exoclone.server.PoolService;
+import io.exoclone.server.ServiceComponent;
 import io.exoclone.server.SnapshotSchedule;
 import io.exoclone.server.feed.FeedEvents;
 import io.exoclone.server.feed.FeedOptions;
@@ -24,14 +26,17 @@ import java.util.UUID;
  * that goes away stops the session without draining (the next feed publishes the rest).
  */
 final class FeedRun {
+    private final PoolService service;
     private final Pool pool;
     private final FrameChannel channel;
     private final ControlConnection connection;
     private ServiceFeed feed;
+    private ServiceFeed.Subscription shared;
     private SnapshotSchedule schedule;
 
-    FeedRun(Pool pool, FrameChannel channel, ControlConnection connection) {
-        this.pool = pool;
+    FeedRun(PoolService service, FrameChannel channel, ControlConnection connection) {
+        this.service = service;
+        this.pool = service.pool();
         this.channel = channel;
         this.connection = connection;
     }
@@ -59,7 +64,12 @@ final class FeedRun {
         connection.onServiceStop(this::serviceStopping);
         try {
             FeedOptions options = options(start.reader());
-            feed = Feeds.start(pool, options, events());
+            feed = runningFeed(options).orElse(null);
+            if (feed != null) {
+                shared = feed.subscribe(events()); // serve --bootstrap publishes there already
+            } else {
+                feed = Feeds.start(pool, options, events());
+            }
             if (!volumes.isEmpty()) {
                 schedule =
                         SnapshotSchedule.start(
@@ -69,7 +79,10 @@ final class FeedRun {
                                 this::notice,
                                 w -> notice("exoclone: warning: " + w));
             }
-            String what = feed.describe() + (schedule == null ? "" : ", " + schedule.describe());
+            String what =
+                    feed.describe()
+                            + (shared == null ? "" : " (serve's own, shared)")
+                            + (schedule == null ? "" : ", " + schedule.describe());
             channel.write(Frame.text(Frame.FEED_STARTED, what));
             Frame stop = channel.read();
             if (stop != null && stop.type() == Frame.FEED_STOP) {
@@ -81,6 +94,16 @@ final class FeedRun {
         } finally {
             closeAll();
         }
+    }
+
+    /** The service's own feed to the same cluster and topic ({@code serve --bootstrap}), if any. */
+    private Optional<ServiceFeed> runningFeed(FeedOptions options) {
+        for (ServiceComponent c : service.components()) {
+            if (c instanceof ServiceFeed f && f.publishesTo(options)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
     }
 
     private static FeedOptions options(Payload.Reader r) throws IOException {
@@ -147,7 +170,7 @@ final class FeedRun {
         } catch (ExocloneException e) {
             warning = e.getMessage();
         }
-        feed.close();
+        closeFeed();
         List<String> ids = new ArrayList<>();
         for (Snapshot s : pool.snapshots()) {
             ids.add(s.id().toString());
@@ -181,7 +204,14 @@ final class FeedRun {
         if (schedule != null) {
             schedule.close();
         }
-        if (feed != null) {
+        closeFeed();
+    }
+
+    /** Closes the session's feed, or only leaves the service's own. */
+    private void closeFeed() {
+        if (shared != null) {
+            shared.close();
+        } else if (feed != null) {
             feed.close();
         }
     }

@@ -37,6 +37,18 @@ public record FeedOptions(
         producerProperties = Map.copyOf(producerProperties);
     }
 
+    /** These options with another topic. */
+    public FeedOptions withTopic(String other) {
+        return new FeedOptions(
+                bootstrap,
+                other,
+                cursorTopic,
+                maxRecordBytes,
+                partitions,
+                transactionalId,
+                producerProperties);
+    }
+
     /** The defaults of {@code stream} for a cluster. */
     public static FeedOptions defaults(String bootstrap) {
         return new FeedOptions(

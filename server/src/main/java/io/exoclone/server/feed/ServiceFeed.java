@@ -9,6 +9,21 @@ public interface ServiceFeed extends ServiceComponent {
     /** The feed's Kafka {@code transactional.id}, stable for the pool and the topic. */
     String transactionalId();
 
+    /**
+     * Whether this feed publishes to the cluster and topic of {@code options}: a second feed there
+     * would publish every snapshot again, so whoever needs one shares this one instead.
+     */
+    boolean publishesTo(FeedOptions options);
+
+    /** Tells {@code listener} too what the feed does, until the returned subscription is closed. */
+    Subscription subscribe(FeedEvents listener);
+
+    /** An extra listener's registration; closing it twice is harmless. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Why the feed stopped on its own, if it did. */
     Optional<String> failure();
 
