@@ -182,6 +182,7 @@ final class ReplicateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw cli.usageError(e.getMessage());
         }
+        ControlClient.refuseIfServed(to, "the replica pool of replicate (--to)");
         List<String> volumes = schedule.volumes();
         Duration every = schedule.every();
         // The source pool is served (its change feed and snapshots run inside the service), or

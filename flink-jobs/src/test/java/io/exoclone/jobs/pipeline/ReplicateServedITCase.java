@@ -99,6 +99,20 @@ class ReplicateServedITCase {
             }
             assertThat(served.process().alive()).as("serve goes on").isTrue();
             assertThat(cli.run("check").code()).isZero();
+            // A served pool cannot be the replica: the replica job opens it itself.
+            Cli.Result into = cli.run("replicate", "--from", b.toString(), "--to", a.toString());
+            assertThat(into.code()).as("%s", into).isEqualTo(4);
+            assertThat(into.err())
+                    .isEqualTo(
+                            "exoclone: Pool "
+                                    + a
+                                    + " is served by exoclone serve (pid "
+                                    + served.pid()
+                                    + "): the replica pool of replicate (--to) needs it for"
+                                    + " itself; stop serve first\n");
+            Cli.Result apply = cli.run("apply", "--bootstrap", "127.0.0.1:9");
+            assertThat(apply.code()).as("%s", apply).isEqualTo(4);
+            assertThat(apply.err()).contains("the replica pool of apply needs it for itself");
             served.stop();
             assertThat(served.process().stdout())
                     .as("the feed was the session's, not serve's")

@@ -100,6 +100,27 @@ public final class ControlClient implements Closeable {
         }
     }
 
+    /**
+     * Fails when a service holds the pool in {@code poolDir}: for a command that must open that
+     * pool itself (the replica pool of {@code replicate --to} and {@code apply}).
+     *
+     * @throws PoolLockedException naming the service and {@code what}
+     */
+    public static void refuseIfServed(Path poolDir, String what) {
+        Optional<ControlClient> c = connect(poolDir);
+        if (c.isPresent()) {
+            c.get().close();
+            throw new PoolLockedException(
+                    "Pool "
+                            + poolDir
+                            + " is served by "
+                            + c.get().describe()
+                            + ": "
+                            + what
+                            + " needs it for itself; stop serve first");
+        }
+    }
+
     private static ControlClient handshake(FrameChannel frames, Path poolDir, Path socket)
             throws IOException {
         AtomicBoolean answered = new AtomicBoolean();
