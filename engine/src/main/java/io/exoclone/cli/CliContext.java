@@ -62,9 +62,51 @@ public final class CliContext {
      * Opens the pool. A pool held by another process raises {@link
      * io.exoclone.engine.PoolLockedException} (exit code 4), a directory without a pool {@link
      * NotFoundException} (exit code 3). Close it when done; closing commits.
+     *
+     * <p>Verbs do not call this themselves: {@link PoolCommand} decides whether the pool is opened
+     * here or the verb runs inside the service that holds it.
      */
     public Pool openPool() {
         return Pool.open(poolDir());
+    }
+
+    /** The pool of the service this command line runs in ({@link InService}), if it does. */
+    Optional<Pool> servedPool() {
+        return main.served == null ? Optional.empty() : Optional.of(main.served.pool());
+    }
+
+    /** This command line, to run it again inside the service that holds the pool. */
+    Invocation invocation() {
+        return new Invocation(
+                spec.root().commandLine().getParseResult().expandedArgs(),
+                Path.of("").toAbsolutePath(),
+                terminal());
+    }
+
+    /** Whether the streams and signals are this process's own (not an in-process caller's). */
+    boolean ownsProcess() {
+        return main.ownsProcess;
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /**
+     * A request to stop, for a verb that runs until Ctrl-C: in a process of its own SIGINT and
+     * SIGTERM (close it to restore their handlers), inside {@code exoclone serve} its client's
+     * Ctrl-C or disconnection.
+     */
+    public StopSignal stopSignal() {
+        return main.served != null ? main.served.stop().handle() : StopSignal.install();
+    }
+
+    /**
+     * Throws {@link CancelledException} when this command runs inside a service and its client
+     * asked it to stop or went away. Progress bars call it at every step.
+     */
+    public void checkCancelled() {
+        if (main.served != null && main.served.stop().cancelled()) {
+            throw new CancelledException("Cancelled: the client interrupted or disconnected");
+        }
     }
 
     // ---------------------------------------------------------------- names
@@ -159,6 +201,12 @@ public final class CliContext {
         return main.stdout;
     }
 
+    /** Binary standard error; pending text on {@link #err()} is flushed first. */
+    OutputStream stderr() {
+        err().flush();
+        return main.stderr;
+    }
+
     /** Whether stderr is a terminal. */
     public boolean terminal() {
         return main.terminal;
@@ -175,7 +223,7 @@ public final class CliContext {
      */
     public Progress progress(String label, long total) {
         boolean show = terminal() && (total < 0 || total >= Progress.MIN_BYTES);
-        return new Progress(err(), label, total, show);
+        return new Progress(err(), label, total, show).onStep(this::checkCancelled);
     }
 
     /**

@@ -37,6 +37,13 @@ public final class ExitCodes {
     /** Standard output was closed by the reader (for example {@code exoclone read vm | head}). */
     public static final int BROKEN_PIPE = 141;
 
+    /**
+     * The command was interrupted (Ctrl-C) before it finished, as a shell reports a process that
+     * SIGINT ended: what a command forwarded to {@code exoclone serve} exits with when its client
+     * interrupts it.
+     */
+    public static final int INTERRUPTED = 130;
+
     /** A merge found conflicting ranges and, with the default strategy, changed nothing. */
     public static final int MERGE_CONFLICT = 7;
 
@@ -85,6 +92,9 @@ public final class ExitCodes {
         }
         if (error instanceof io.exoclone.engine.UnreachableException) {
             return UNREACHABLE;
+        }
+        if (error instanceof CancelledException) {
+            return INTERRUPTED;
         }
         if (error instanceof CommitStateUnknownException) {
             return COMMIT_STATE_UNKNOWN;

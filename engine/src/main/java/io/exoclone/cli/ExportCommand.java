@@ -7,6 +7,7 @@ import io.exoclone.format.Exporter;
 import io.exoclone.format.Signing;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -111,18 +112,18 @@ final class ExportCommand extends PoolCommand {
                                     + ", the temporary file of an export that did not finish");
         }
         if (json) {
-            cli.printJson(
-                    Map.of(
-                            "uuid", r.id().toString(),
-                            "parent", r.parent().map(Object::toString).orElse(""),
-                            "dedupUuids", r.dedupIds().stream().map(Object::toString).toList(),
-                            "fileBytes", r.fileBytes(),
-                            "dataBytes", r.dataBytes(),
-                            "dedupBytes", r.dedupBytes(),
-                            "zeroBytes", r.zeroBytes(),
-                            "nodesVisited", r.nodesVisited(),
-                            "dryRun", dryRun,
-                            "file", to == null ? "" : to.toString()));
+            Map<String, Object> j = new LinkedHashMap<>(); // the same key order on every run
+            j.put("uuid", r.id().toString());
+            j.put("parent", r.parent().map(Object::toString).orElse(""));
+            j.put("dedupUuids", r.dedupIds().stream().map(Object::toString).toList());
+            j.put("fileBytes", r.fileBytes());
+            j.put("dataBytes", r.dataBytes());
+            j.put("dedupBytes", r.dedupBytes());
+            j.put("zeroBytes", r.zeroBytes());
+            j.put("nodesVisited", r.nodesVisited());
+            j.put("dryRun", dryRun);
+            j.put("file", to == null ? "" : to.toString());
+            cli.printJson(j);
             return ExitCodes.OK;
         }
         cli.out()

@@ -113,9 +113,16 @@ public final class Main implements Runnable {
 
     final InputStream stdin;
     final OutputStream stdout;
+    final PrintStream stderr;
     final PrintWriter err;
     final Map<String, String> env;
     final boolean terminal;
+
+    /** Whether the streams are this process's own (so its signals are the command's). */
+    boolean ownsProcess;
+
+    /** Set when the command line runs inside a service that holds the pool ({@link InService}). */
+    InService.Binding served;
 
     /** The command on the process's own streams and environment. */
     public Main() {
@@ -125,6 +132,7 @@ public final class Main implements Runnable {
                 System.err,
                 System.getenv(),
                 stderrIsTerminal());
+        this.ownsProcess = true;
     }
 
     /**
@@ -141,6 +149,7 @@ public final class Main implements Runnable {
             boolean terminal) {
         this.stdin = Objects.requireNonNull(stdin, "stdin");
         this.stdout = Objects.requireNonNull(stdout, "stdout");
+        this.stderr = Objects.requireNonNull(stderr, "stderr");
         this.err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
         this.env = Map.copyOf(env);
         this.terminal = terminal;
@@ -170,6 +179,17 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setParameterExceptionHandler(this::onUsageError);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> onError(ex));
+        if (served != null) {
+            // The client expanded @files and parsed the line already; its relative paths are
+            // relative to its working directory, not to the service's.
+            cl.setExpandAtFiles(false);
+            Path cwd = served.workingDirectory();
+            cl.setExecutionStrategy(
+                    parsed -> {
+                        WorkingDirectory.resolvePaths(parsed, cwd);
+                        return new CommandLine.RunLast().execute(parsed);
+                    });
+        }
         return cl;
     }
 
@@ -246,6 +266,9 @@ public final class Main implements Runnable {
     private int onError(Exception ex) {
         if (isBrokenPipe(ex)) {
             return ExitCodes.BROKEN_PIPE;
+        }
+        if (ex instanceof CancelledException) {
+            return ExitCodes.INTERRUPTED; // asked for, like a Ctrl-C: nothing to report
         }
         err.println("exoclone: " + describe(ex, debug));
         if (debug) {

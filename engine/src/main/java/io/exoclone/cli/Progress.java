@@ -23,6 +23,7 @@ public final class Progress implements AutoCloseable {
     private final boolean enabled;
     private final long startNanos = System.nanoTime();
     private final long firstDrawNanos;
+    private Runnable onStep = () -> {};
     private long done;
     private long lastDraw;
     private int lastWidth;
@@ -44,8 +45,18 @@ public final class Progress implements AutoCloseable {
         return new Progress(null, "", -1, false);
     }
 
+    /**
+     * Runs {@code check} at every {@link #advance} step, before anything is drawn: a check that
+     * throws (a cancelled command) ends the transfer there. Returns this.
+     */
+    Progress onStep(Runnable check) {
+        this.onStep = check;
+        return this;
+    }
+
     /** Records {@code bytes} more done. */
     public void advance(long bytes) {
+        onStep.run();
         done += bytes;
         if (!enabled) {
             return;

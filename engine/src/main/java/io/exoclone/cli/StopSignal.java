@@ -24,6 +24,14 @@ public final class StopSignal implements AutoCloseable {
 
     private StopSignal() {}
 
+    /**
+     * A stop request that no signal triggers, only {@link #trigger()}: what a command run inside
+     * {@code exoclone serve} gets, triggered when its client presses Ctrl-C or goes away.
+     */
+    public static StopSignal manual() {
+        return new StopSignal();
+    }
+
     /** Handles SIGINT and SIGTERM from now on. */
     public static StopSignal install() {
         StopSignal s = new StopSignal();

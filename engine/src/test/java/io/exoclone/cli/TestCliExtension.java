@@ -12,6 +12,7 @@ public final class TestCliExtension implements CliExtension {
     @Override
     public void register(CommandLine root) {
         root.addSubcommand(new VolumeCount());
+        root.addSubcommand(new HoldPool());
     }
 
     @Command(name = "volume-count", header = "Print the number of volumes (test extension).")
@@ -19,6 +20,21 @@ public final class TestCliExtension implements CliExtension {
         @Override
         protected int run(CliContext cli, Pool pool) {
             cli.out().println(pool.volumes().size());
+            return ExitCodes.OK;
+        }
+    }
+
+    /** A verb that holds its pool itself, as {@code serve} does: never run inside a service. */
+    @Command(name = "hold-pool", header = "Open the pool and print its directory (test extension).")
+    static final class HoldPool extends PoolCommand {
+        @Override
+        protected boolean runsInService() {
+            return false;
+        }
+
+        @Override
+        protected int run(CliContext cli, Pool pool) {
+            cli.out().println(pool.directory());
             return ExitCodes.OK;
         }
     }

@@ -29,6 +29,30 @@ class ModuleBoundaryTest {
     }
 
     @Test
+    void engineOpensNoSockets() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.exoclone.engine..", "io.exoclone.format..", "io.exoclone.cli..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.nio.channels.SocketChannel")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.nio.channels.ServerSocketChannel")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.net.Socket")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("java.net.ServerSocket")
+                .because(
+                        "the engine and the CLI reach a served pool through the PoolServices SPI;"
+                                + " the control socket lives in server/")
+                .check(ENGINE);
+    }
+
+    @Test
     void noneOfThemIsEvenOnTheEngineClasspath() {
         for (String c :
                 new String[] {

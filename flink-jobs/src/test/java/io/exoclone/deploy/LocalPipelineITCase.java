@@ -13,6 +13,7 @@ import io.exoclone.schemas.EventCodec;
 import io.exoclone.schemas.ExoclonePublished;
 import io.exoclone.schemas.ReplicaState;
 import io.exoclone.schemas.ReplicaStatus;
+import io.exoclone.server.CliProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -336,7 +337,7 @@ class LocalPipelineITCase {
         try (Pool p = Pool.open(a)) {
             p.volume("v").write(12 << 20, randomBytes(random, 128 << 10));
         }
-        ChildCli second =
+        CliProcess second =
                 runReplicateCommand(
                         command, 1, true, "Stopped: 1 snapshot(s) published, 1 replicated");
         assertThat(second.stderr())
@@ -350,9 +351,9 @@ class LocalPipelineITCase {
      * {@code early} as soon as it took a snapshot of its own. It must exit 0 with {@code lines}
      * snapshots replicated, {@code summary} in its last words and its jobs stopped on the cluster.
      */
-    private ChildCli runReplicateCommand(
+    private CliProcess runReplicateCommand(
             List<String> command, int lines, boolean early, String summary) throws Exception {
-        try (ChildCli run = ChildCli.launcher(cluster.root(), command.toArray(new String[0]))) {
+        try (CliProcess run = ChildCli.launcher(cluster.root(), command.toArray(new String[0]))) {
             if (early) {
                 run.awaitErr(l -> l.startsWith("Snapshot "), 1, STEP_TIMEOUT);
             } else {

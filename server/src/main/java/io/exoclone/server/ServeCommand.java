@@ -9,6 +9,7 @@ import io.exoclone.server.nbd.NbdServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,6 +32,13 @@ import picocli.CommandLine.Option;
                     + " connections to one volume are safe. A volume or snapshot in use by a"
                     + " connection cannot be deleted, rebased or merged into (exit code 4).",
             "Listens on 127.0.0.1 only unless another address is named with --listen.",
+            "",
+            "While it runs, every other exoclone command on the pool works as usual (snapshot,"
+                    + " write, read, rm, log, export, ...): it finds the control socket"
+                    + " DIR/serve.sock and runs inside this process, with the same output and exit"
+                    + " codes. 'replicate --from DIR' runs its change feed here.",
+            "--volume snapshots each named volume every --every when it changed; --bootstrap"
+                    + " publishes every snapshot to Kafka, exactly once, as 'stream' does.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -39,6 +47,8 @@ import picocli.CommandLine.Option;
             "  nbdinfo --list nbd://127.0.0.1:10809",
             "  qemu-img convert -n -f raw -O raw disk.img nbd://127.0.0.1:10809/vm1",
             "  nbdcopy 'nbd+unix:///vm1@base?socket=/tmp/p.nbd' base.img",
+            "  exoclone --pool /tmp/p serve -v vm1 --every 5s --bootstrap 127.0.0.1:9092",
+            "  exoclone --pool /tmp/p snapshot vm1 --tag base   (while served: runs in serve)",
         })
 public final class ServeCommand extends PoolCommand {
     @Option(
@@ -58,12 +68,23 @@ public final class ServeCommand extends PoolCommand {
                     "Also serve NBD on this Unix domain socket (nbd+unix:///vm1?socket=PATH).")
     Path socket;
 
+    /** Scheduled snapshots, the change feed and the control socket. */
+    @Mixin ServeOptions components;
+
+    /** serve holds the pool itself: on a pool that is served already it fails (exit 4). */
+    @Override
+    protected boolean runsInService() {
+        return false;
+    }
+
     @Override
     protected int run(CliContext cli, Pool pool) throws Exception {
         PrintWriter err = cli.err();
         try (StopSignal stop = StopSignal.install();
                 PoolService service = new PoolService(pool, err)) {
+            // The NBD server first, the control socket (in components) last: it stops first.
             service.add(NbdServer.start(pool, listen, socket, err));
+            components.start(cli, service);
             StringBuilder what = new StringBuilder();
             for (ServiceComponent c : service.components()) {
                 what.append(what.length() == 0 ? "" : ", ").append(c.describe());

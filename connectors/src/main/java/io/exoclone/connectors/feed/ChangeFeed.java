@@ -56,7 +56,11 @@ public final class ChangeFeed implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
 
-    /** Transactional ids of the feeds running in this JVM: two would fence each other. */
+    /**
+     * Clusters and transactional ids of the feeds running in this JVM: two on the same cluster
+     * would fence each other (on different clusters they do not: a served pool may feed its own
+     * cluster and a replicate's).
+     */
     private static final Set<String> RUNNING = ConcurrentHashMap.newKeySet();
 
     private final Pool pool;
@@ -121,7 +125,7 @@ public final class ChangeFeed implements AutoCloseable {
     static ChangeFeed start(
             Pool pool, ChangeFeedConfig config, FeedListener listener, Faults faults) {
         ChangeFeed feed = new ChangeFeed(pool, config, listener, faults);
-        if (!RUNNING.add(feed.transactionalId)) {
+        if (!RUNNING.add(feed.runningKey())) {
             throw new FeedException(
                     "A change feed with transactional.id "
                             + feed.transactionalId
@@ -130,6 +134,10 @@ public final class ChangeFeed implements AutoCloseable {
         pool.addChangeListener(feed.poolListener);
         feed.worker.start();
         return feed;
+    }
+
+    private String runningKey() {
+        return config.bootstrapServers() + " " + transactionalId;
     }
 
     /** The pool's feed id, created (and committed to the pool) on first use. */
@@ -260,7 +268,7 @@ public final class ChangeFeed implements AutoCloseable {
             }
         } finally {
             closeSession(Duration.ofSeconds(5));
-            RUNNING.remove(transactionalId);
+            RUNNING.remove(runningKey());
             synchronized (lock) {
                 lock.notifyAll();
             }

@@ -1,6 +1,7 @@
 package io.exoclone.connectors.feed;
 
 import io.exoclone.engine.InvalidArgumentException;
+import io.exoclone.server.feed.FeedOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,13 +15,13 @@ import java.util.Set;
  */
 public final class ChangeFeedConfig {
     /** Topic of the node changes and seals. */
-    public static final String DEFAULT_TOPIC = "exoclone.node-changes";
+    public static final String DEFAULT_TOPIC = FeedOptions.DEFAULT_TOPIC;
 
     /** Compacted topic holding each feed's cursor (its last committed snapshot). */
-    public static final String DEFAULT_CURSOR_TOPIC = "exoclone.feed-cursors";
+    public static final String DEFAULT_CURSOR_TOPIC = FeedOptions.DEFAULT_CURSOR_TOPIC;
 
     /** Largest Kafka record by default: fits the broker's default {@code message.max.bytes}. */
-    public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+    public static final int DEFAULT_MAX_RECORD_BYTES = FeedOptions.DEFAULT_MAX_RECORD_BYTES;
 
     /** Smallest allowed record limit: a record must hold its header and one 4 KiB block. */
     public static final int MIN_MAX_RECORD_BYTES = 8 << 10;
@@ -72,6 +73,25 @@ public final class ChangeFeedConfig {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The settings for the options of {@code stream}, {@code serve --bootstrap} or a {@code
+     * replicate} of a served pool; everything else at its default.
+     *
+     * @throws InvalidArgumentException when an option is unusable
+     */
+    public static ChangeFeedConfig of(FeedOptions o) {
+        Builder b =
+                builder()
+                        .bootstrapServers(o.bootstrap())
+                        .topic(o.topic())
+                        .cursorTopic(o.cursorTopic())
+                        .maxRecordBytes(o.maxRecordBytes())
+                        .topicPartitions(o.partitions())
+                        .transactionalId(o.transactionalId().orElse(null));
+        o.producerProperties().forEach(b::producerProperty);
+        return b.build();
     }
 
     /** Kafka bootstrap servers, {@code HOST:PORT[,HOST:PORT...]}. */

@@ -33,4 +33,26 @@ public record PublishedSnapshot(
     public FeedCursor cursor() {
         return new FeedCursor(generation, snapshotId);
     }
+
+    /**
+     * The line {@code stream} (and {@code serve --bootstrap}) prints for it: {@code published UUID
+     * volume=NAME generation=N parent=UUID|none [full-image] records=N bytes=N ms=N}.
+     */
+    public String line() {
+        return "published "
+                + snapshotId
+                + " volume="
+                + volumeName
+                + " generation="
+                + generation
+                + " parent="
+                + parentId.map(UUID::toString).orElse("none")
+                + (fullImageFallback ? " full-image" : "")
+                + " records="
+                + records
+                + " bytes="
+                + dataBytes
+                + " ms="
+                + duration.toMillis();
+    }
 }

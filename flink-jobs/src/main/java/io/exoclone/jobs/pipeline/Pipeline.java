@@ -1,11 +1,6 @@
 package io.exoclone.jobs.pipeline;
 
 import io.exoclone.connectors.KafkaCheck;
-import io.exoclone.connectors.feed.ChangeFeed;
-import io.exoclone.connectors.feed.ChangeFeedConfig;
-import io.exoclone.connectors.feed.FeedException;
-import io.exoclone.connectors.feed.FeedListener;
-import io.exoclone.connectors.feed.PublishedSnapshot;
 import io.exoclone.engine.Pool;
 import io.exoclone.engine.Snapshot;
 import io.exoclone.jobs.AssembleJob;
@@ -64,7 +59,7 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private final Pool source;
+    private final FeedSource source;
     private final PipelineSettings settings;
     private final Consumer<String> out;
     private final Consumer<String> err;
@@ -83,12 +78,11 @@ public final class Pipeline implements AutoCloseable {
     private RestorePoints assemblePoints;
     private RestorePoints replicatePoints;
     private StatusWatcher watcher;
-    private ChangeFeed feed;
     private boolean stopped;
     private volatile boolean hurry;
 
     private Pipeline(
-            Pool source,
+            FeedSource source,
             PipelineSettings settings,
             Set<UUID> replicaAtStart,
             Consumer<String> out,
@@ -109,6 +103,19 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline start(
             Pool source, PipelineSettings settings, Consumer<String> out, Consumer<String> err)
+            throws Exception {
+        return start(FeedSource.of(source), settings, out, err);
+    }
+
+    /**
+     * Starts the pipeline with its change feed (and scheduled snapshots) on {@code source}: a pool
+     * this process holds, or the {@code exoclone serve} that holds it.
+     */
+    public static Pipeline start(
+            FeedSource source,
+            PipelineSettings settings,
+            Consumer<String> out,
+            Consumer<String> err)
             throws Exception {
         String jobJar = null;
         if (settings.flink() != null) {
@@ -242,26 +249,7 @@ public final class Pipeline implements AutoCloseable {
                         + replicate.getJobID()
                         + ")");
 
-        feed =
-                ChangeFeed.start(
-                        source,
-                        ChangeFeedConfig.builder().bootstrapServers(bootstrap).build(),
-                        new FeedListener() {
-                            @Override
-                            public void published(PublishedSnapshot s) {
-                                published.incrementAndGet();
-                            }
-
-                            @Override
-                            public void retrying(Throwable cause, Duration backoff) {
-                                err.accept(
-                                        "exoclone: warning: change feed: "
-                                                + cause.getMessage()
-                                                + "; retrying in "
-                                                + backoff.toMillis()
-                                                + " ms");
-                            }
-                        });
+        source.start(bootstrap, published::incrementAndGet, err);
         err.accept(
                 "Replicating pool "
                         + source.directory()
@@ -336,8 +324,9 @@ public final class Pipeline implements AutoCloseable {
 
     /** Why the pipeline cannot go on: a job ended, the feed stopped, the status watcher failed. */
     public Optional<String> failure() {
-        if (feed.failure().isPresent()) {
-            return Optional.of("The change feed stopped: " + feed.failure().get().getMessage());
+        Optional<String> feedFailure = source.failure();
+        if (feedFailure.isPresent()) {
+            return feedFailure;
         }
         if (watcher.failure() != null) {
             return Optional.of("The status watcher stopped: " + watcher.failure().getMessage());
@@ -361,20 +350,17 @@ public final class Pipeline implements AutoCloseable {
 
     /** Snapshots of the source that were not in the replica when the pipeline started. */
     private Set<UUID> expected() {
-        Set<UUID> ids = new HashSet<>();
-        for (Snapshot s : source.snapshots()) {
-            if (!replicaAtStart.contains(s.id())) {
-                ids.add(s.id());
-            }
-        }
+        Set<UUID> ids = new HashSet<>(source.snapshotIds());
+        ids.removeAll(replicaAtStart);
         return ids;
     }
 
     /**
      * Stops without losing anything: the feed publishes every snapshot taken so far and closes; the
      * pipeline waits (up to the drain timeout) until the replica applied them all; then both jobs
-     * stop with a savepoint, and the embedded services shut down. Take no more snapshots before
-     * calling it. The source pool stays open (it is the caller's).
+     * stop with a savepoint, and the embedded services shut down. The source's scheduled snapshots
+     * stop first (with a last one of each volume that changed); take no others after calling it.
+     * The source pool stays open (it is the caller's).
      */
     public synchronized StopReport stop() throws Exception {
         if (stopped) {
@@ -383,12 +369,7 @@ public final class Pipeline implements AutoCloseable {
         stopped = true;
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
         err.accept("Stopping: publishing the snapshots taken so far ...");
-        try {
-            feed.awaitCaughtUp(settings.drainTimeout());
-        } catch (FeedException e) {
-            err.accept("exoclone: warning: " + e.getMessage());
-        }
-        feed.close();
+        source.drain(settings.drainTimeout(), err);
         Set<UUID> expected = expected();
         err.accept("Stopping: waiting until the replica has all " + expected.size() + " ...");
         for (int i = 1;
@@ -503,9 +484,7 @@ public final class Pipeline implements AutoCloseable {
     /** Stops at once without draining (cancels the jobs): for errors. Idempotent. */
     private void abort() {
         try {
-            if (feed != null) {
-                feed.close();
-            }
+            source.close();
         } catch (RuntimeException e) {
             // going down anyway
         }

@@ -5,20 +5,19 @@ import io.exoclone.cli.DurationConverter;
 import io.exoclone.cli.ExitCodes;
 import io.exoclone.cli.StopSignal;
 import io.exoclone.engine.Pool;
-import io.exoclone.engine.Snapshot;
-import io.exoclone.engine.Volume;
+import io.exoclone.server.ScheduleOptions;
+import io.exoclone.server.control.ControlClient;
+import io.exoclone.server.control.RemoteFeed;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,12 +40,16 @@ import picocli.CommandLine.Spec;
                     + " Each option replaces one of them by an existing service; the code path is"
                     + " the same.",
             "",
-            "Ctrl-C stops without losing anything: no more snapshots are taken, the ones taken"
-                    + " are published, the replica applies them, the jobs stop with a savepoint"
+            "Ctrl-C stops without losing anything: the --volume schedule stops (with a last"
+                    + " snapshot of each volume that changed since its last one), the snapshots"
+                    + " taken are published, the replica applies them, the jobs stop with a savepoint"
                     + " (a second Ctrl-C stops waiting for the replica). Running the same command"
                     + " again resumes: the broker's data, savepoints and checkpoints live in the"
-                    + " work directory. --from stays open (locked) while replicate runs; the replica"
-                    + " pool is created if it does not exist.",
+                    + " work directory. --from stays open (locked) while replicate runs, unless"
+                    + " 'exoclone serve' holds it: then the change feed and the --volume snapshots"
+                    + " run inside serve, and the pool stays usable (NBD clients and other exoclone"
+                    + " commands write it meanwhile). The replica pool is created if it does not"
+                    + " exist.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -72,20 +75,7 @@ final class ReplicateCommand implements Callable<Integer> {
             description = "Replica pool directory (created if missing).")
     Path to;
 
-    @Option(
-            names = {"-v", "--volume"},
-            paramLabel = "NAME",
-            description =
-                    "Volume of POOL_A to snapshot every --every while it changes (repeatable).")
-    List<String> volumes = new ArrayList<>();
-
-    @Option(
-            names = "--every",
-            paramLabel = "DURATION",
-            defaultValue = "5s",
-            converter = DurationConverter.class,
-            description = "Snapshot interval for --volume (default: ${DEFAULT-VALUE}).")
-    Duration every;
+    @Mixin ScheduleOptions schedule;
 
     @Option(
             names = "--bootstrap",
@@ -192,21 +182,40 @@ final class ReplicateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw cli.usageError(e.getMessage());
         }
-        try (Pool source = Pool.open(from)) {
-            for (String v : volumes) {
-                cli.resolveVolume(source, v);
+        ControlClient.refuseIfServed(to, "the replica pool of replicate (--to)");
+        List<String> volumes = schedule.volumes();
+        Duration every = schedule.every();
+        // The source pool is served (its change feed and snapshots run inside the service), or
+        // it is opened here; either way the pipeline is the same.
+        Optional<ControlClient> service = ControlClient.connect(from);
+        if (service.isPresent()) {
+            ControlClient client = service.get();
+            RemoteFeed session = client.openFeed(volumes, every); // owns the connection now
+            err.println(
+                    "Pool "
+                            + from
+                            + " is served by "
+                            + client.describe()
+                            + ": its change feed"
+                            + (volumes.isEmpty() ? " runs" : " and snapshots run")
+                            + " there");
+            try (FeedSource source = FeedSource.served(from, session)) {
+                return run(source, settings, out, err);
             }
-            return run(cli, source, settings, out, err);
+        }
+        try (Pool pool = Pool.open(from)) {
+            for (String v : volumes) {
+                cli.resolveVolume(pool, v);
+            }
+            try (FeedSource source = FeedSource.of(pool, volumes, every)) {
+                return run(source, settings, out, err);
+            }
         }
     }
 
-    private int run(
-            CliContext cli,
-            Pool source,
-            PipelineSettings settings,
-            PrintWriter out,
-            PrintWriter err)
+    private int run(FeedSource source, PipelineSettings settings, PrintWriter out, PrintWriter err)
             throws Exception {
+        List<String> volumes = schedule.volumes();
         try (StopSignal stop = StopSignal.install();
                 Pipeline pipeline = Pipeline.start(source, settings, line(out), line(err))) {
             stop.onSecond(pipeline::hurry);
@@ -216,18 +225,15 @@ final class ReplicateCommand implements Callable<Integer> {
                             : "Snapshotting "
                                     + String.join(", ", volumes)
                                     + " every "
-                                    + Bytes.seconds(every.toMillis())
+                                    + Bytes.seconds(schedule.every().toMillis())
                                     + " when changed; Ctrl-C stops.");
             Optional<String> failure = Optional.empty();
             while (!stop.stopped()) {
-                for (String v : volumes) {
-                    snapshotIfChanged(source, v, err);
-                }
                 failure = pipeline.failure();
                 if (failure.isPresent()) {
                     break;
                 }
-                stop.await(volumes.isEmpty() ? Duration.ofSeconds(1) : every);
+                stop.await(Duration.ofSeconds(1));
             }
             Pipeline.StopReport report = pipeline.stop();
             err.println(summary(pipeline, report, settings));
@@ -263,21 +269,5 @@ final class ReplicateCommand implements Callable<Integer> {
                 w.flush();
             }
         };
-    }
-
-    /** Snapshots a volume unless its content equals its base snapshot's. */
-    static Optional<Snapshot> snapshotIfChanged(Pool pool, String name, PrintWriter err) {
-        Volume v = pool.volume(name);
-        Optional<UUID> base = v.baseSnapshotId();
-        if (base.isPresent()) {
-            Optional<Snapshot> b = pool.findSnapshot(base.get());
-            if (b.isPresent() && Arrays.equals(b.get().rootHash(), v.rootHash())) {
-                return Optional.empty();
-            }
-        }
-        Snapshot s = pool.snapshot(name, null);
-        err.println("Snapshot " + s.id() + " of volume '" + name + "'");
-        err.flush();
-        return Optional.of(s);
     }
 }

@@ -7,6 +7,7 @@ import io.exoclone.connectors.KafkaCheck;
 import io.exoclone.engine.InvalidArgumentException;
 import io.exoclone.jobs.FlinkRest;
 import io.exoclone.jobs.JobJar;
+import io.exoclone.server.control.ControlClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -108,6 +109,7 @@ public final class ApplyCommand implements Callable<Integer> {
         CliContext cli = CliContext.of(spec);
         PrintWriter out = cli.out();
         Path pool = cli.poolDir().toAbsolutePath();
+        ControlClient.refuseIfServed(pool, "the replica pool of apply");
         ReplicateJob job =
                 ReplicateJob.builder()
                         .bootstrap(bootstrap)

@@ -7,6 +7,7 @@ import io.exoclone.engine.Snapshot;
 import io.exoclone.engine.Volume;
 import io.exoclone.schemas.EventCodec;
 import io.exoclone.schemas.ExoclonePublished;
+import io.exoclone.server.CliProcess;
 import io.exoclone.testutils.EmbeddedKafka;
 import io.exoclone.testutils.LocalFlinkCluster;
 import java.nio.file.Files;
@@ -110,7 +111,7 @@ class ReplicateCommandITCase {
         }
 
         List<String> replicated;
-        try (ChildCli run =
+        try (CliProcess run =
                 ChildCli.start(replicate(a, b, work, "--volume", "vm1", "--every", "1s"))) {
             run.awaitOut(l -> l.startsWith("Flink dashboard: http://127.0.0.1:"), 1, CATCH_UP);
             replicated = run.awaitOut(l -> l.startsWith("replicated "), 3, CATCH_UP);
@@ -129,7 +130,7 @@ class ReplicateCommandITCase {
         // A later run resumes from the savepoints: only the new snapshot goes through. Then kill
         // -9.
         write(a, 3 << 20, 64 << 10);
-        try (ChildCli run =
+        try (CliProcess run =
                 ChildCli.start(replicate(a, b, work, "--volume", "vm1", "--every", "1s"))) {
             String taken =
                     run.awaitErr(l -> l.matches("Snapshot \\S+ of volume 'vm1'"), 1, CATCH_UP)
@@ -145,7 +146,7 @@ class ReplicateCommandITCase {
         // After the crash: resumes from the retained checkpoints; Ctrl-C right after a snapshot
         // was taken still gets that snapshot replicated before the process ends.
         write(a, 4 << 20, 64 << 10);
-        try (ChildCli run =
+        try (CliProcess run =
                 ChildCli.start(replicate(a, b, work, "--volume", "vm1", "--every", "1s"))) {
             String taken =
                     run.awaitErr(l -> l.matches("Snapshot \\S+ of volume 'vm1'"), 1, CATCH_UP)
@@ -171,7 +172,7 @@ class ReplicateCommandITCase {
         }
         UUID id = snapshot(a).id();
 
-        try (ChildCli run =
+        try (CliProcess run =
                 ChildCli.start(
                         replicate(
                                 a,
