@@ -14,6 +14,12 @@ import java.util.function.LongConsumer;
  * a stream of any size works; when the stream ends inside the volume, one commit swaps the
  * temporary root in. When it is longer than the room to the end of the volume, or reading it fails,
  * the temporary volume is dropped. After a crash, opening the pool drops it.
+ *
+ * <p>Other writers (NBD clients, other commands of a served pool) may change the volume meanwhile.
+ * Then the swap replays only this write's change (a diff of the temporary volume against the base
+ * it started from) onto the volume as it is now: writes are ordered at the swap, the last one wins
+ * where two overlap, and nothing another writer acknowledged is lost. A second hidden volume holds
+ * the base so that its pages live until the swap.
  */
 final class AtomicWrite {
     /** Names of temporary volumes; no user volume can start with '.'. */
@@ -45,6 +51,7 @@ final class AtomicWrite {
     /** Returns the bytes written; {@code done} is told the running total. */
     long run(long offset, InputStream in, LongConsumer done) {
         String temp = PREFIX + UUID.randomUUID();
+        String hold = temp + "-base";
         long[] base = new long[1];
         long size =
                 pool.mutateInternal(
@@ -56,17 +63,19 @@ final class AtomicWrite {
                                                 "Offset %d is outside volume '%s' of %d bytes",
                                                 offset, volume, v.size()));
                             }
-                            if (v.root() != 0) {
-                                e.store.incRef(v.root());
+                            for (String name : new String[] {temp, hold}) {
+                                if (v.root() != 0) {
+                                    e.store.incRef(v.root());
+                                }
+                                e.state.putVolume(
+                                        new PoolState.VolumeRec(
+                                                name,
+                                                UUID.randomUUID(),
+                                                v.size(),
+                                                v.root(),
+                                                null,
+                                                System.currentTimeMillis()));
                             }
-                            e.state.putVolume(
-                                    new PoolState.VolumeRec(
-                                            temp,
-                                            UUID.randomUUID(),
-                                            v.size(),
-                                            v.root(),
-                                            null,
-                                            System.currentTimeMillis()));
                             base[0] = v.root();
                             return v.size();
                         });
@@ -75,7 +84,7 @@ final class AtomicWrite {
             long pos = copy(in, temp, offset, size, done);
             pool.mutateInternal(
                     e -> {
-                        swap(e, temp, base[0]);
+                        swap(e, temp, hold, base[0]);
                         return null;
                     });
             swapped = true;
@@ -93,6 +102,7 @@ final class AtomicWrite {
                 pool.mutateInternal(
                         e -> {
                             drop(e, temp);
+                            drop(e, hold);
                             e.commitReclaiming();
                             return null;
                         });
@@ -130,24 +140,30 @@ final class AtomicWrite {
         }
     }
 
-    private void swap(Engine e, String temp, long base) {
+    private void swap(Engine e, String temp, String hold, long base) throws IOException {
         PoolState.VolumeRec v = e.volume(volume);
         PoolState.VolumeRec t = e.volume(temp);
-        if (v.root() != base) {
-            throw new InvalidArgumentException(
-                    "Volume '" + volume + "' changed while it was written; nothing was written");
-        }
-        if (v.root() != 0) {
-            e.store.decRef(v.root());
-        }
-        e.state.putVolume(v.withRoot(t.root()));
-        e.state.removeVolume(temp);
         Map<PoolState.HashKey, long[]> pending = e.pendingIndex.remove(temp);
         if (pending != null) {
             Map<PoolState.HashKey, long[]> into =
                     e.pendingIndex.computeIfAbsent(volume, k -> new HashMap<>());
             pending.forEach(into::putIfAbsent);
         }
+        if (v.root() == base) {
+            // Nobody else wrote: the temporary tree becomes the volume's (its reference moves).
+            if (v.root() != 0) {
+                e.store.decRef(v.root());
+            }
+            e.state.putVolume(v.withRoot(t.root()));
+            e.state.removeVolume(temp);
+        } else {
+            // The volume changed meanwhile: replay only this write's change onto it.
+            java.util.List<SnapshotDiff.ChangedRange> mine =
+                    new Differ(e.store).diff(base, t.root());
+            e.state.putVolume(v.withRoot(new Lineage(e).apply(v.root(), t.root(), mine)));
+            drop(e, temp);
+        }
+        drop(e, hold);
         e.commit();
     }
 }
