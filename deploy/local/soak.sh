@@ -76,7 +76,9 @@ fio --name=soak --ioengine=nbd --uri="$nbd/vm1" --rw=randwrite --bs=64k --size=1
     --rate="$rate" --time_based --runtime="${minutes}m" --randrepeat=0 \
     --output="$work/fio.out" >/dev/null 2>"$work/fio.err" &
 fio_pid=$!
-say "fio writes $rate for $minutes min; TaskManager kill every ${tm_every}s, broker restart every ${broker_every}s"
+chaos="TaskManager kill every ${tm_every}s, broker restart every ${broker_every}s"
+[ "$tm_every" -gt 0 ] || [ "$broker_every" -gt 0 ] || chaos="no TaskManager kills, no broker restarts"
+say "fio writes $rate for $minutes min; $chaos"
 
 start=$(date +%s)
 last_tm=$start
@@ -131,7 +133,10 @@ check=0
 python3 - "$work" "$minutes" "$tm_kills" "$broker_restarts" "$check" "$rc" <<'PY'
 import json, sys, collections, re
 work, minutes, tm, broker, check, rc = sys.argv[1:]
-lags = sorted(float(m.group(1)) for m in (re.search(r" lag=([0-9.]+)s", l) for l in open(f"{work}/replicate.out")) if m)
+lines = open(f"{work}/replicate.out").read().splitlines()
+# "present" lines are deliveries again after a restore, answered as already imported (no-ops).
+redelivered = sum(1 for l in lines if l.startswith("present "))
+lags = sorted(float(m.group(1)) for m in (re.search(r" lag=([0-9.]+)s", l) for l in lines if l.startswith("replicated ")) if m)
 def pct(p):
     return lags[min(len(lags) - 1, int(round(p / 100 * (len(lags) - 1))))] if lags else float("nan")
 def snaps(f):
@@ -152,6 +157,7 @@ print(f"snapshots at site A          {len(a)}")
 print(f"snapshots replicated to B    {len(set(a) & set(b))}")
 print(f"published records            {sum(published.values())} for {len(published)} snapshot(s)")
 print(f"duplicates                   {len(duplicates)}")
+print(f"redelivered, already present {redelivered}")
 print(f"losses                       {len(lost)}")
 print(f"root-hash mismatches         {len(mismatched)}")
 print(f"replication lag              p50 {pct(50):.1f} s, p99 {pct(99):.1f} s, max {pct(100):.1f} s over {len(lags)} snapshot(s)")
