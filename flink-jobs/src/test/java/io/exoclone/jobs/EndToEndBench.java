@@ -14,12 +14,14 @@ import io.exoclone.schemas.ReplicaState;
 import io.exoclone.schemas.ReplicaStatus;
 import io.exoclone.testutils.EmbeddedKafka;
 import io.exoclone.testutils.LocalFlinkCluster;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,6 +29,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -80,6 +83,16 @@ public final class EndToEndBench {
     private void run(String mode, int amount, int second, int parallelism, long checkpointMs)
             throws Exception {
         Path tmp = Files.createTempDirectory("e2e-bench");
+        try {
+            run(tmp, mode, amount, second, parallelism, checkpointMs);
+        } finally {
+            deleteRecursively(tmp); // pools, files and checkpoints: about 1 GB per 512 MiB run
+        }
+    }
+
+    private void run(
+            Path tmp, String mode, int amount, int second, int parallelism, long checkpointMs)
+            throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka();
                 LocalFlinkCluster flink =
                         LocalFlinkCluster.builder().taskSlots(parallelism + 1).build()) {
@@ -150,6 +163,17 @@ public final class EndToEndBench {
                 "config: parallelism %d (AssembleJob) + 1 (ReplicateJob), checkpoints every %d ms,"
                         + " heap state, file:// target, topic with 2 partitions%n",
                 parallelism, checkpointMs);
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private void throughput(Pool source, int mib, int snapshotMib) throws Exception {
