@@ -94,8 +94,10 @@ public final class AssembleJob {
             env.setParallelism(o.parallelism());
         }
 
+        var sourceBuilder = KafkaSource.<RawRecord>builder();
+        o.consumerProperties().forEach(sourceBuilder::setProperty);
         KafkaSource<RawRecord> source =
-                KafkaSource.<RawRecord>builder()
+                sourceBuilder
                         .setBootstrapServers(o.bootstrap())
                         .setTopics(o.nodeChangesTopic())
                         .setGroupId(o.groupId())
