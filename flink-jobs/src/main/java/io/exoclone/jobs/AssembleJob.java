@@ -50,9 +50,12 @@ public final class AssembleJob {
 
     /**
      * Output flush interval of the splitter and the dedup index, whose claims and verdicts are
-     * small: a payload waits at the assembler about as long as its verdict takes.
+     * small: a payload waits at the assembler about as long as its verdict takes (two hops, each
+     * flushed within this). Flink's default, 100 ms, would hold ~30 MB per subtask at 150 MB/s; 2
+     * ms cost about 1 s of flusher CPU per 512 MiB in the end-to-end benchmark (BENCHMARKS.md,
+     * issue 12).
      */
-    static final long VERDICT_BUFFER_TIMEOUT_MS = 2;
+    static final long VERDICT_BUFFER_TIMEOUT_MS = 10;
 
     private static final TypeInformation<Either<Verdict, SealInfo>> CONTROL_TYPE =
             Types.EITHER(Types.POJO(Verdict.class), Types.POJO(SealInfo.class));

@@ -154,8 +154,13 @@ public final class EndToEndBench {
                 } else {
                     throughput(source, amount, second);
                 }
-                printCpu();
+                printCpu(changedBytes.values().stream().mapToLong(Long::longValue).sum());
             }
+            Map<String, Object> acc = assemble.getAccumulators().get();
+            System.out.printf(
+                    "assembler buffer peak (one subtask): %s chunks, %s bytes%n",
+                    acc.get("exoclone-reorder-peak-chunks"),
+                    acc.get("exoclone-reorder-peak-bytes"));
             assemble.cancel().get();
             replicateJob.cancel().get();
         }
@@ -223,7 +228,7 @@ public final class EndToEndBench {
      * CPU time of this JVM's live threads since they started, grouped by what they do (Flink task
      * threads are named after their operator chain): where the two cores went.
      */
-    private static void printCpu() {
+    private static void printCpu(long changed) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Map<String, Long> byGroup = new TreeMap<>();
         long total = 0;
@@ -249,6 +254,22 @@ public final class EndToEndBench {
                                                 e.getValue() / 1e9,
                                                 100.0 * e.getValue() / all)));
         System.out.println(line);
+        long outside =
+                byGroup.entrySet().stream()
+                        .filter(
+                                e ->
+                                        e.getKey().equals("writer(main)")
+                                                || e.getKey().startsWith("other:exoclone-hasher")
+                                                || e.getKey().startsWith("other:bench-reader"))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
+        System.out.printf(
+                "cpu total %.1f s; pipeline (without the writer, its hash threads and the"
+                        + " benchmark's reader) %.1f s = %.1f ms per MB of %.1f MB changed%n",
+                total / 1e9,
+                (total - outside) / 1e9,
+                (total - outside) / 1e6 / (changed / 1e6),
+                changed / 1e6);
     }
 
     private static String group(String name) {
@@ -259,7 +280,11 @@ public final class EndToEndBench {
         if (n.contains("kafka-producer-network-thread")) {
             return "kafka-producers";
         }
-        if (n.contains("data-plane-kafka") || n.startsWith("kafka-") || n.contains("raft")) {
+        if (n.contains("data-plane-kafka")
+                || n.startsWith("kafka-")
+                || n.contains("raft")
+                || n.startsWith("executor-")
+                || n.contains("expirationreaper")) {
             return "kafka-broker";
         }
         if (n.startsWith("main")) {
@@ -267,6 +292,9 @@ public final class EndToEndBench {
         }
         if (n.contains("apply to replica pool") || n.contains("published -> decode")) {
             return "replicate-job";
+        }
+        if (n.startsWith("outputflusher")) {
+            return "flink-output-flushers";
         }
         if (n.contains("dedup")) {
             return "assemble:dedup";

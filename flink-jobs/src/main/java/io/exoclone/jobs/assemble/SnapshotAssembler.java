@@ -322,6 +322,7 @@ public final class SnapshotAssembler
             for (Chunk c = w.payloads.get(p.nextOrdinal);
                     c != null;
                     c = w.payloads.get(p.nextOrdinal)) {
+                int bytes = c.data == null ? 0 : c.data.length;
                 if (c.kind == Chunk.DATA) {
                     Verdict v = w.verdicts.remove(c.ordinal);
                     if (v == null) {
@@ -331,7 +332,7 @@ public final class SnapshotAssembler
                 }
                 w.payloads.remove(c.ordinal);
                 waitingChunks--;
-                waitingBytes -= c.kind == Chunk.DATA ? c.data.length : 0;
+                waitingBytes -= bytes;
                 if (f == null) {
                     f = file(key, p);
                 }
