@@ -134,19 +134,22 @@ public final class AssembleJob {
                         .keyBy(Claim::dedupKey, Types.STRING)
                         .process(new DedupFunction(BLOCK_SIZE))
                         .name("dedup")
-                        .uid("exoclone-dedup")
-                        .setBufferTimeout(VERDICT_BUFFER_TIMEOUT_MS);
+                        .uid("exoclone-dedup");
+        // The timeout belongs on the operator whose output crosses the network: the map chained
+        // after the dedup index (on the dedup operator itself it would not apply).
         DataStream<Either<Verdict, SealInfo>> control =
                 verdicts.map(Either::<Verdict, SealInfo>Left)
                         .returns(CONTROL_TYPE)
                         .name("verdicts")
                         .uid("exoclone-verdicts")
+                        .setBufferTimeout(VERDICT_BUFFER_TIMEOUT_MS)
                         .union(
                                 chunks.getSideOutput(ChangeSplitter.SEALS)
                                         .map(Either::<Verdict, SealInfo>Right)
                                         .returns(CONTROL_TYPE)
                                         .name("seals")
-                                        .uid("exoclone-seals"));
+                                        .uid("exoclone-seals")
+                                        .setBufferTimeout(VERDICT_BUFFER_TIMEOUT_MS));
         SingleOutputStreamOperator<PendingFile> files =
                 chunks.keyBy(c -> c.snapshotId, Types.STRING)
                         .connect(control.keyBy(AssembleJob::snapshotOf, Types.STRING))

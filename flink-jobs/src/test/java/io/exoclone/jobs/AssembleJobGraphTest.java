@@ -18,15 +18,14 @@ import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
 /**
- * No record of the job goes through Kryo: built with generic types disabled (Flink then refuses to
- * create a Kryo serializer at all), every operator's input and output serializer is a dedicated
- * one, and the records that carry bytes or cross to the dedup index are POJOs.
+ * The job's graph. No record of the job goes through Kryo: built with generic types disabled (Flink
+ * then refuses to create a Kryo serializer at all), every operator's input and output serializer is
+ * a dedicated one, and the records that carry bytes or cross to the dedup index are POJOs. And the
+ * claims and verdicts, small records a payload waits for at the assembler, leave their operators
+ * within {@link AssembleJob#VERDICT_BUFFER_TIMEOUT_MS}, not Flink's 100 ms default.
  */
-class AssembleJobTypesTest {
-    @Test
-    void everyRecordOfTheJobHasANonKryoSerializer() {
-        Configuration c = new Configuration();
-        c.set(PipelineOptions.GENERIC_TYPES, false);
+class AssembleJobGraphTest {
+    private static StreamGraph graph(Configuration c) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
         AssembleJob.build(
                 env,
@@ -35,7 +34,30 @@ class AssembleJobTypesTest {
                         .target("file:///tmp/unused")
                         .parallelism(2)
                         .build());
-        StreamGraph graph = env.getStreamGraph();
+        return env.getStreamGraph();
+    }
+
+    @Test
+    void claimsAndVerdictsAreFlushedPromptly() {
+        StreamGraph graph = graph(new Configuration());
+        for (String name : List.of("split", "verdicts", "seals")) {
+            StreamNode n =
+                    graph.getStreamNodes().stream()
+                            .filter(x -> x.getOperatorName().equals(name))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(n.getBufferTimeout())
+                    .as("buffer timeout of %s", name)
+                    .isEqualTo(AssembleJob.VERDICT_BUFFER_TIMEOUT_MS);
+        }
+    }
+
+    @Test
+    void everyRecordOfTheJobHasANonKryoSerializer() {
+        Configuration c = new Configuration();
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
+        StreamGraph graph = graph(c);
         List<String> checked = new ArrayList<>();
         for (StreamNode n : graph.getStreamNodes()) {
             List<TypeSerializer<?>> all = new ArrayList<>(List.of(n.getTypeSerializersIn()));
