@@ -73,4 +73,25 @@ class AssembleOptionsTest {
                                         .build())
                 .hasMessageContaining("'zstd'");
     }
+
+    @Test
+    void theSourceGetsBulkFetchSizesThatKafkaSettingsOverride() {
+        AssembleOptions o =
+                AssembleOptions.builder()
+                        .bootstrap("h:1")
+                        .target("file:///x")
+                        .set("kafka.fetch.max.wait.ms", "5")
+                        .build();
+        assertThat(o.consumerProperties())
+                .containsEntry("max.partition.fetch.bytes", Integer.toString(8 << 20))
+                .containsEntry("fetch.max.wait.ms", "5");
+        assertThatThrownBy(
+                        () ->
+                                AssembleOptions.builder()
+                                        .bootstrap("h:1")
+                                        .target("file:///x")
+                                        .set("kafka.isolation.level", "read_uncommitted")
+                                        .build())
+                .hasMessageContaining("kafka.isolation.level");
+    }
 }

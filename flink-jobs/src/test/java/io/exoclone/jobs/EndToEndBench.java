@@ -14,12 +14,14 @@ import io.exoclone.schemas.ReplicaState;
 import io.exoclone.schemas.ReplicaStatus;
 import io.exoclone.testutils.EmbeddedKafka;
 import io.exoclone.testutils.LocalFlinkCluster;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,6 +29,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -80,6 +83,16 @@ public final class EndToEndBench {
     private void run(String mode, int amount, int second, int parallelism, long checkpointMs)
             throws Exception {
         Path tmp = Files.createTempDirectory("e2e-bench");
+        try {
+            run(tmp, mode, amount, second, parallelism, checkpointMs);
+        } finally {
+            deleteRecursively(tmp); // pools, files and checkpoints: about 1 GB per 512 MiB run
+        }
+    }
+
+    private void run(
+            Path tmp, String mode, int amount, int second, int parallelism, long checkpointMs)
+            throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka();
                 LocalFlinkCluster flink =
                         LocalFlinkCluster.builder().taskSlots(parallelism + 1).build()) {
@@ -141,8 +154,13 @@ public final class EndToEndBench {
                 } else {
                     throughput(source, amount, second);
                 }
-                printCpu();
+                printCpu(changedBytes.values().stream().mapToLong(Long::longValue).sum());
             }
+            Map<String, Object> acc = assemble.getAccumulators().get();
+            System.out.printf(
+                    "assembler buffer peak (one subtask): %s chunks, %s bytes%n",
+                    acc.get("exoclone-reorder-peak-chunks"),
+                    acc.get("exoclone-reorder-peak-bytes"));
             assemble.cancel().get();
             replicateJob.cancel().get();
         }
@@ -150,6 +168,17 @@ public final class EndToEndBench {
                 "config: parallelism %d (AssembleJob) + 1 (ReplicateJob), checkpoints every %d ms,"
                         + " heap state, file:// target, topic with 2 partitions%n",
                 parallelism, checkpointMs);
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private void throughput(Pool source, int mib, int snapshotMib) throws Exception {
@@ -199,7 +228,7 @@ public final class EndToEndBench {
      * CPU time of this JVM's live threads since they started, grouped by what they do (Flink task
      * threads are named after their operator chain): where the two cores went.
      */
-    private static void printCpu() {
+    private static void printCpu(long changed) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Map<String, Long> byGroup = new TreeMap<>();
         long total = 0;
@@ -225,6 +254,22 @@ public final class EndToEndBench {
                                                 e.getValue() / 1e9,
                                                 100.0 * e.getValue() / all)));
         System.out.println(line);
+        long outside =
+                byGroup.entrySet().stream()
+                        .filter(
+                                e ->
+                                        e.getKey().equals("writer(main)")
+                                                || e.getKey().startsWith("other:exoclone-hasher")
+                                                || e.getKey().startsWith("other:bench-reader"))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
+        System.out.printf(
+                "cpu total %.1f s; pipeline (without the writer, its hash threads and the"
+                        + " benchmark's reader) %.1f s = %.1f ms per MB of %.1f MB changed%n",
+                total / 1e9,
+                (total - outside) / 1e9,
+                (total - outside) / 1e6 / (changed / 1e6),
+                changed / 1e6);
     }
 
     private static String group(String name) {
@@ -235,7 +280,11 @@ public final class EndToEndBench {
         if (n.contains("kafka-producer-network-thread")) {
             return "kafka-producers";
         }
-        if (n.contains("data-plane-kafka") || n.startsWith("kafka-") || n.contains("raft")) {
+        if (n.contains("data-plane-kafka")
+                || n.startsWith("kafka-")
+                || n.contains("raft")
+                || n.startsWith("executor-")
+                || n.contains("expirationreaper")) {
             return "kafka-broker";
         }
         if (n.startsWith("main")) {
@@ -243,6 +292,9 @@ public final class EndToEndBench {
         }
         if (n.contains("apply to replica pool") || n.contains("published -> decode")) {
             return "replicate-job";
+        }
+        if (n.startsWith("outputflusher")) {
+            return "flink-output-flushers";
         }
         if (n.contains("dedup")) {
             return "assemble:dedup";

@@ -19,10 +19,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Creates the feed's topics when they are missing and checks that existing ones suit it: the change
- * topic is not compacted (the key is the volume: compaction would keep one record per volume) and
- * accepts the feed's largest record; the cursor topic is compacted (it must keep every feed's last
- * cursor forever).
+ * Creates the feed's topics when they are missing and checks that existing ones suit it. A change
+ * topic the feed creates gets the producer's {@code compression.type} (when one is set, for example
+ * {@code lz4} for compressible volumes) as its own. The change topic is not compacted (the key is
+ * the volume: compaction would keep one record per volume) and accepts the feed's largest record;
+ * the cursor topic is compacted (it must keep every feed's last cursor forever).
  */
 final class FeedTopics {
     /** The broker's default {@code message.max.bytes}: 1 MiB and a batch header's 12 bytes. */
@@ -47,8 +48,18 @@ final class FeedTopics {
                             config.topic(),
                             Optional.of(config.topicPartitions()),
                             Optional.empty());
+            Map<String, String> topicConfigs = new java.util.HashMap<>();
             if (config.maxRecordBytes() > BROKER_DEFAULT_MAX_MESSAGE_BYTES) {
-                t.configs(Map.of("max.message.bytes", Integer.toString(config.maxRecordBytes())));
+                topicConfigs.put("max.message.bytes", Integer.toString(config.maxRecordBytes()));
+            }
+            String compression = config.producerProperties().get("compression.type");
+            if (compression != null && !compression.equals("none")) {
+                // The topic keeps the producer's codec: the broker stores the batches as they
+                // come instead of re-compressing them (and a consumer decompresses once).
+                topicConfigs.put("compression.type", compression);
+            }
+            if (!topicConfigs.isEmpty()) {
+                t.configs(topicConfigs);
             }
             missing.add(t);
         }

@@ -129,6 +129,46 @@ class ChangeFeedITCase {
     }
 
     @Test
+    void anLz4FeedCreatesItsTopicWithThatCodecAndReassemblesTheSame() throws Exception {
+        ChangeFeedConfig config =
+                FeedTesting.config(KAFKA.bootstrapServers())
+                        .producerProperty("compression.type", "lz4")
+                        .build();
+        try (Pool pool = FeedTesting.newPool(tmp.resolve("lz4"));
+                ChangeFeed feed = ChangeFeed.start(pool, config)) {
+            pool.createVolume("v", 8 << 20);
+            byte[] d = new byte[2 << 20];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (byte) ("exoclone text " + (i / 4096)).charAt(i % 14); // compressible
+            }
+            pool.volume("v").write(0, d);
+            Snapshot s1 = pool.snapshot("v", null);
+            feed.awaitCaughtUp(WAIT);
+            try (org.apache.kafka.clients.admin.Admin admin =
+                    org.apache.kafka.clients.admin.Admin.create(
+                            java.util.Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+                var resource =
+                        new org.apache.kafka.common.config.ConfigResource(
+                                org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                                config.topic());
+                String codec =
+                        admin.describeConfigs(List.of(resource))
+                                .all()
+                                .get()
+                                .get(resource)
+                                .get("compression.type")
+                                .value();
+                assertThat(codec).isEqualTo("lz4");
+            }
+            try (FeedReader reader = new FeedReader(KAFKA.bootstrapServers(), config.topic())) {
+                List<FeedReader.SealedSnapshot> sealed = reader.awaitSealed(1, WAIT);
+                assertThat(new Replica().apply(sealed.get(0)))
+                        .isEqualTo(pool.read(s1.id(), 0, 8 << 20));
+            }
+        }
+    }
+
+    @Test
     void aFailureMidTransactionIsAbortedAndRetriedWithoutGapOrDuplicate() throws Exception {
         ChangeFeedConfig config =
                 FeedTesting.config(KAFKA.bootstrapServers()).maxRecordBytes(64 << 10).build();

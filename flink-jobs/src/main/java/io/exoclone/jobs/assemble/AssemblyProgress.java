@@ -5,14 +5,6 @@ public class AssemblyProgress {
     /** The ordinal of the next chunk to write; every lower one is in the file. */
     public long nextOrdinal;
 
-    /** Chunks that arrived, written, buffered or dropped (repeats excluded). */
-    public long arrived;
-
-    /** Chunks waiting in the reorder buffer for a lower ordinal, and their data bytes. */
-    public long buffered;
-
-    public long bufferedBytes;
-
     /** The in-progress file was started: {@link #fileBytes} of it are written. */
     public boolean started;
 
@@ -25,7 +17,10 @@ public class AssemblyProgress {
     public String parentId;
     public long createdMillis;
 
-    /** The writer refused the snapshot: its remaining chunks are dropped until the seal. */
+    /**
+     * The writer refused the snapshot, or the splitter abandoned it: only this marker is left, and
+     * its late payloads and verdicts are dropped until a timer clears it.
+     */
     public boolean failed;
 
     public AssemblyProgress() {}

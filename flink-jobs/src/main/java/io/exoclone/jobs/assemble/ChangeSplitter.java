@@ -15,7 +15,9 @@ import org.apache.flink.util.OutputTag;
 /**
  * Keyed by snapshot: turns NodeChange records into {@link Chunk}s (one per changed range, split
  * parts re-joined) numbered in block order, and a seal into a {@link SealInfo} on {@link #SEALS}
- * that says how many chunks to expect.
+ * that says how many chunks to expect. Every DATA chunk also gets a {@link Claim} on {@link
+ * #CLAIMS} (its hash and place, not its bytes) for the dedup index; the chunk itself, payload
+ * included, goes to the assembler only.
  *
  * <p>All records of a snapshot are one Kafka transaction on one partition, read by one source
  * subtask in sequence order, and Flink keeps the order between two subtasks, so they arrive here in
@@ -28,6 +30,10 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
     /** Seals of complete snapshots, for the assembler. */
     public static final OutputTag<SealInfo> SEALS =
             new OutputTag<>("seals", TypeInformation.of(SealInfo.class));
+
+    /** Claim checks of the DATA chunks, for the dedup index. */
+    public static final OutputTag<Claim> CLAIMS =
+            new OutputTag<>("claims", TypeInformation.of(Claim.class));
 
     /**
      * How long the marker of a sealed or rejected snapshot is kept: long enough to drop a snapshot
@@ -98,7 +104,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
             if (e.sequence == 0) {
                 p.firstTimestamp = firstTimestamp(e);
             }
-            String problem = split(e, p, out);
+            String problem = split(e, p, ctx, out);
             if (problem != null) {
                 reject(e, p, ctx, "Snapshot " + e.snapshotId + ": " + problem);
             } else {
@@ -154,7 +160,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
     }
 
     /** Emits the chunks of one record; returns a problem, or null. */
-    private String split(FeedEvent e, SplitProgress p, Collector<Chunk> out) {
+    private String split(FeedEvent e, SplitProgress p, Context ctx, Collector<Chunk> out) {
         for (RangePart r : e.ranges) {
             if (r.blocks < 1) {
                 return "range at block " + r.startBlock + " has " + r.blocks + " blocks";
@@ -170,7 +176,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                 open.part = r.part;
                 if (r.part == r.parts - 1) {
                     p.pending = null;
-                    String problem = emit(e, open, p, out);
+                    String problem = emit(e, open, p, ctx, out);
                     if (problem != null) {
                         return problem;
                     }
@@ -189,7 +195,7 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
                 p.pending = r;
                 continue;
             }
-            String problem = emit(e, r, p, out);
+            String problem = emit(e, r, p, ctx, out);
             if (problem != null) {
                 return problem;
             }
@@ -197,7 +203,8 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         return null;
     }
 
-    private String emit(FeedEvent e, RangePart r, SplitProgress p, Collector<Chunk> out) {
+    private String emit(
+            FeedEvent e, RangePart r, SplitProgress p, Context ctx, Collector<Chunk> out) {
         String snapshotId = e.snapshotId;
         String volumeId = e.volumeId;
         String parentId = e.parentId;
@@ -226,6 +233,11 @@ public final class ChangeSplitter extends KeyedProcessFunction<String, FeedEvent
         c.contentHash = r.contentHash;
         c.data = r.data;
         p.endBlock = r.startBlock + r.blocks;
+        if (c.kind == Chunk.DATA) {
+            // Both before the next checkpoint barrier on both outputs: the assembler never holds
+            // a payload across a checkpoint waiting for its verdict.
+            ctx.output(CLAIMS, Claim.of(c));
+        }
         out.collect(c);
         return null;
     }

@@ -1,7 +1,5 @@
 package io.exoclone.jobs.assemble;
 
-import io.exoclone.engine.Hex;
-
 /**
  * One whole changed range of a snapshot (parts re-joined), the unit of dedup and of the file's
  * range list (a Flink POJO). {@link #ordinal} is its position in the snapshot's block order.
@@ -48,10 +46,5 @@ public class Chunk {
 
     public long lengthBytes(int blockSize) {
         return (long) blocks * blockSize;
-    }
-
-    /** The key of the dedup operator: the content hash for DATA, the snapshot otherwise. */
-    public String dedupKey() {
-        return kind == DATA ? Hex.encode(contentHash) : "s:" + snapshotId;
     }
 }

@@ -10,7 +10,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by {@link Chunk#dedupKey()} (the content hash of a DATA chunk): the global dedup index.
+ * Keyed by {@link Claim#dedupKey()} (the content hash of a DATA chunk): the global dedup index. It
+ * sees only the chunk's claim (hash, length, place), never its bytes, and answers with a {@link
+ * Verdict} that the assembler joins with the payload.
  *
  * <p>The first occurrence of a content hash stays DATA and records where its bytes live: the
  * exo-clone being assembled (the snapshot) and the byte offset {@code startBlock * blockSize} in
@@ -20,9 +22,12 @@ import org.apache.flink.util.Collector;
  * it (a file may only reference its own earlier blocks). Otherwise it stays DATA, and if the
  * recorded snapshot comes later in the order, the index moves to this chunk. So references only
  * point backwards in one total order and files can always be imported in it. ZERO and TRIM chunks
- * pass through unchanged.
+ * have no claim: they need no verdict.
+ *
+ * <p>The key and the state are those of the version that dedup'ed whole chunks (uid {@code
+ * exoclone-dedup}, state {@code dedup-index}), so a savepoint keeps its index.
  */
-public final class DedupFunction extends KeyedProcessFunction<String, Chunk, Chunk> {
+public final class DedupFunction extends KeyedProcessFunction<String, Claim, Verdict> {
     private static final long serialVersionUID = 1L;
 
     private final int blockSize;
@@ -52,39 +57,30 @@ public final class DedupFunction extends KeyedProcessFunction<String, Chunk, Chu
     }
 
     @Override
-    public void processElement(Chunk c, Context ctx, Collector<Chunk> out) throws Exception {
-        if (c.kind != Chunk.DATA) {
-            out.collect(c);
-            return;
-        }
-        long length = c.lengthBytes(blockSize);
+    public void processElement(Claim c, Context ctx, Collector<Verdict> out) throws Exception {
+        long length = (long) c.blocks * blockSize;
         long offset = c.startBlock * blockSize;
         UUID self = UUID.fromString(c.snapshotId);
         dataBytes.inc(length);
         DedupLocation seen = index.value();
-        DedupLocation here = new DedupLocation(self, c.snapshotOrder, offset, length);
         if (seen == null || seen.length != length) {
-            index.update(here);
-            out.collect(c);
+            index.update(new DedupLocation(self, c.snapshotOrder, offset, length));
+            out.collect(Verdict.keep(c));
             return;
         }
         boolean sameSnapshot = seen.exoclone().equals(self);
         if (!sameSnapshot && !seen.before(c.snapshotOrder, self)) {
             // Recorded by a snapshot that comes later in the dedup order (another partition got
             // ahead): this one stays DATA and becomes the place later snapshots reference.
-            index.update(here);
-            out.collect(c);
+            index.update(new DedupLocation(self, c.snapshotOrder, offset, length));
+            out.collect(Verdict.keep(c));
             return;
         }
         if (sameSnapshot && seen.imageOffset + length > offset) {
-            out.collect(c);
+            out.collect(Verdict.keep(c));
             return;
         }
         dedupBytes.inc(length);
-        c.kind = Chunk.DEDUP;
-        c.data = null;
-        c.dedupSource = seen.exoclone().toString();
-        c.dedupOffset = seen.imageOffset;
-        out.collect(c);
+        out.collect(Verdict.dedup(c, seen.exoclone().toString(), seen.imageOffset));
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -20,8 +21,6 @@ import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -31,22 +30,34 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keyed by snapshot: streams a snapshot's chunks into its in-progress exo-clone file as they
- * arrive, and once the seal and every chunk it counts are there, writes the tail and emits a {@link
- * PendingFile} for the sink.
+ * Keyed by snapshot: joins each chunk's payload (input 1, straight from the splitter) with its
+ * dedup verdict (input 2, from the dedup index, with the seals), streams the result into the
+ * snapshot's in-progress exo-clone file, and once the seal and every chunk it counts are written,
+ * writes the tail and emits a {@link PendingFile} for the sink. A DEDUP verdict drops the payload
+ * here: duplicate bytes cross the network once, to this operator, and are never written.
  *
- * <p><b>Order.</b> The file's payload must come in block order, which is chunk ordinal order. The
- * splitter emits a snapshot's chunks in that order from one subtask; they pass the dedup subtasks
- * (each keeps the order of what it gets) and reach this operator as a merge of a few ascending
- * sequences. A chunk that is the next ordinal is written at once; one that comes early waits in a
- * small keyed reorder buffer until the gap fills (bounded by how far the dedup channels drift
- * apart, not by the snapshot's size). Only the ranges' small records (no payload) stay in state
- * until the seal. The seal comes from the splitter directly and may arrive before any chunk.
+ * <p><b>Order and what waits where.</b> The file's payload must come in block order, which is chunk
+ * ordinal order. A snapshot's payloads come in that order from one splitter subtask over one
+ * channel; its verdicts come from several dedup subtasks, as a merge of a few ascending sequences,
+ * and a little later (two more hops). A chunk is written when it is the next ordinal and, if DATA,
+ * its verdict is there; until then its payload (or an early verdict) waits in a heap buffer of this
+ * subtask ({@link #waiting}), not in Flink state. ZERO and TRIM chunks need no verdict. Only the
+ * ranges' small records (no payload) stay in keyed state until the seal. The seal may arrive before
+ * any chunk.
+ *
+ * <p><b>Why nothing waits across a checkpoint.</b> The splitter emits a chunk's payload and its
+ * claim in one call, so both precede the same checkpoint barrier, and the dedup index answers a
+ * claim before it forwards the barrier. With aligned checkpoints (the job turns unaligned ones off)
+ * every payload and verdict before a barrier has therefore arrived, and been written, when this
+ * operator snapshots: the buffer is empty at every checkpoint and is never part of one. If it is
+ * not (unaligned checkpoints forced on), {@link #snapshotState} fails the checkpoint rather than
+ * lose a payload.
  *
  * <p><b>Checkpoints</b> fall in the middle of snapshots. At each one every open file is flushed and
  * made durable ({@link AssemblyFile#persist}); the keyed state then says how long the file is and
@@ -55,15 +66,19 @@ import org.slf4j.LoggerFactory;
  * checkpoint; the writer re-reads the kept bytes for the file digest), and the replayed input
  * writes the rest: the file is byte for byte what an uninterrupted run writes.
  *
- * <p>A repeated chunk is ignored. A snapshot the writer refuses (data that contradicts the seal)
- * goes to the dead-letter output, its file is deleted and its state dropped; so is one the splitter
- * abandons.
+ * <p>A repeated payload or verdict is ignored. A snapshot the writer refuses (data that contradicts
+ * the seal) goes to the dead-letter output, its file is deleted and only a small failed marker
+ * stays for {@link #MARKER_RETENTION_MS}, so that its late payloads and verdicts are dropped; so
+ * does one the splitter abandons.
  */
 public final class SnapshotAssembler
-        extends KeyedCoProcessFunction<String, Chunk, SealInfo, PendingFile>
+        extends KeyedCoProcessFunction<String, Chunk, Either<Verdict, SealInfo>, PendingFile>
         implements CheckpointedFunction {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotAssembler.class);
+
+    /** How long a failed or abandoned snapshot's marker stays (processing time). */
+    static final long MARKER_RETENTION_MS = 10 * 60_000;
 
     private final String targetUri;
     private final HashMap<String, String> hadoopProperties;
@@ -71,11 +86,16 @@ public final class SnapshotAssembler
     private final int blockSize;
 
     private transient ValueState<AssemblyProgress> progress;
-    private transient MapState<Long, Chunk> reorder;
     private transient ListState<WrittenRange> written;
     private transient ValueState<SealInfo> seal;
     private transient ExocloneFileStore store;
     private transient Map<String, AssemblyFile> open;
+
+    /** Payloads waiting for their verdict (or a lower ordinal), and early verdicts, by snapshot. */
+    private transient Map<String, Waiting> waiting;
+
+    private transient long waitingChunks;
+    private transient long waitingBytes;
     private transient EventCodec codec;
     private transient Counter filesWritten;
     private transient Counter bytesWritten;
@@ -86,11 +106,24 @@ public final class SnapshotAssembler
     private transient LongMaximum reorderPeakBytesAcc;
     private transient LongCounter filesResumedAcc;
 
-    /** Accumulators (job-wide: maximum, maximum, sum) for tests and benchmarks. */
+    /**
+     * Accumulators (job-wide: maximum, maximum, sum) for tests and benchmarks: the most chunks and
+     * payload bytes one subtask held waiting for a verdict or a lower ordinal, and files resumed.
+     */
     public static final String REORDER_PEAK_CHUNKS = "exoclone-reorder-peak-chunks";
 
     public static final String REORDER_PEAK_BYTES = "exoclone-reorder-peak-bytes";
     public static final String FILES_RESUMED = "exoclone-files-resumed";
+
+    /** What of one snapshot waits in the heap buffer. */
+    private static final class Waiting {
+        final TreeMap<Long, Chunk> payloads = new TreeMap<>();
+        final HashMap<Long, Verdict> verdicts = new HashMap<>();
+
+        boolean isEmpty() {
+            return payloads.isEmpty() && verdicts.isEmpty();
+        }
+    }
 
     public SnapshotAssembler(
             URI targetUri,
@@ -110,15 +143,13 @@ public final class SnapshotAssembler
                 rc.getState(
                         new ValueStateDescriptor<>(
                                 "assembly-progress", Types.POJO(AssemblyProgress.class)));
-        reorder =
-                rc.getMapState(
-                        new MapStateDescriptor<>("reorder", Types.LONG, Types.POJO(Chunk.class)));
         written =
                 rc.getListState(
                         new ListStateDescriptor<>("written", Types.POJO(WrittenRange.class)));
         seal = rc.getState(new ValueStateDescriptor<>("seal", Types.POJO(SealInfo.class)));
         store = ExocloneFileStore.open(URI.create(targetUri), hadoopProperties);
         open = new HashMap<>();
+        waiting = new HashMap<>();
         codec = new EventCodec();
         var group = rc.getMetricGroup();
         filesWritten = group.counter("exocloneFilesWritten");
@@ -137,9 +168,37 @@ public final class SnapshotAssembler
     @Override
     public void initializeState(FunctionInitializationContext context) {}
 
-    /** Makes every open file durable up to what the keyed state of this checkpoint records. */
+    /**
+     * Makes every open file durable up to what the keyed state of this checkpoint records. Nothing
+     * may wait for a verdict here (see the class comment); a leftover verdict without its payload
+     * can only belong to a snapshot already dropped, and goes.
+     */
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        for (Map.Entry<String, Waiting> e : waiting.entrySet()) {
+            Waiting w = e.getValue();
+            if (!w.payloads.isEmpty()) {
+                throw new IllegalStateException(
+                        String.format(
+                                "Checkpoint %d: snapshot %s has %d chunks (ordinals %d to %d)"
+                                        + " waiting for their dedup verdicts; the assemble job"
+                                        + " needs aligned checkpoints",
+                                context.getCheckpointId(),
+                                e.getKey(),
+                                w.payloads.size(),
+                                w.payloads.firstKey(),
+                                w.payloads.lastKey()));
+            }
+            LOG.warn(
+                    "Checkpoint {}: dropping {} dedup verdicts of snapshot {} that no payload"
+                            + " claims",
+                    context.getCheckpointId(),
+                    w.verdicts.size(),
+                    e.getKey());
+        }
+        waiting.clear();
+        waitingChunks = 0;
+        waitingBytes = 0;
         for (AssemblyFile f : open.values()) {
             f.persist();
         }
@@ -157,6 +216,9 @@ public final class SnapshotAssembler
             }
             open.clear();
         }
+        if (waiting != null) {
+            waiting.clear();
+        }
         if (store != null) {
             LOG.info(
                     "Reorder buffer peak: {} chunks, {} bytes",
@@ -168,66 +230,69 @@ public final class SnapshotAssembler
 
     @Override
     public void processElement1(Chunk c, Context ctx, Collector<PendingFile> out) throws Exception {
+        String key = ctx.getCurrentKey();
         AssemblyProgress p = progress.value();
         if (p == null) {
             p = new AssemblyProgress();
+        } else if (p.failed || c.ordinal < p.nextOrdinal) {
+            return; // a failed snapshot's, or a repeat
         }
-        if (c.ordinal < p.nextOrdinal || (!p.failed && reorder.contains(c.ordinal))) {
+        Waiting w = waiting.computeIfAbsent(key, k -> new Waiting());
+        if (w.payloads.putIfAbsent(c.ordinal, c) != null) {
             return; // a repeat
         }
-        p.arrived++;
+        waitingChunks++;
+        waitingBytes += c.data == null ? 0 : c.data.length;
+        if (waitingChunks > reorderPeakChunks || waitingBytes > reorderPeakBytes) {
+            reorderPeakChunks = Math.max(reorderPeakChunks, waitingChunks);
+            reorderPeakBytes = Math.max(reorderPeakBytes, waitingBytes);
+            reorderPeakChunksAcc.add(reorderPeakChunks);
+            reorderPeakBytesAcc.add(reorderPeakBytes);
+        }
         if (c.ordinal == 0) {
             p.volumeId = c.volumeId;
             p.parentId = c.parentId;
             p.createdMillis = c.snapshotOrder;
         }
-        if (p.failed) {
-            finishFailed(p);
-            return;
-        }
-        if (c.ordinal > p.nextOrdinal) {
-            reorder.put(c.ordinal, c);
-            p.buffered++;
-            p.bufferedBytes += c.data == null ? 0 : c.data.length;
-            if (p.buffered > reorderPeakChunks || p.bufferedBytes > reorderPeakBytes) {
-                reorderPeakChunks = Math.max(reorderPeakChunks, p.buffered);
-                reorderPeakBytes = Math.max(reorderPeakBytes, p.bufferedBytes);
-                reorderPeakChunksAcc.add(reorderPeakChunks);
-                reorderPeakBytesAcc.add(reorderPeakBytes);
-            }
-            progress.update(p);
-            return;
-        }
-        String key = ctx.getCurrentKey();
-        try {
-            AssemblyFile f = file(key, p);
-            append(f, c, p);
-            for (Chunk n = reorder.get(p.nextOrdinal); n != null; n = reorder.get(p.nextOrdinal)) {
-                reorder.remove(n.ordinal);
-                p.buffered--;
-                p.bufferedBytes -= n.data == null ? 0 : n.data.length;
-                append(f, n, p);
-            }
-        } catch (InvalidArgumentException | IllegalArgumentException e) {
-            fail(key, p, ctx, e.getMessage());
-            return;
-        }
-        progress.update(p);
-        tryFinish(key, p, ctx, out);
+        drain(key, p, w, ctx, out);
     }
 
     @Override
-    public void processElement2(SealInfo s, Context ctx, Collector<PendingFile> out)
+    public void processElement2(
+            Either<Verdict, SealInfo> in, Context ctx, Collector<PendingFile> out)
             throws Exception {
+        if (in.isLeft()) {
+            verdict(in.left(), ctx, out);
+        } else {
+            seal(in.right(), ctx, out);
+        }
+    }
+
+    private void verdict(Verdict v, Context ctx, Collector<PendingFile> out) throws Exception {
+        String key = ctx.getCurrentKey();
+        AssemblyProgress p = progress.value();
+        if (p != null && (p.failed || v.ordinal < p.nextOrdinal)) {
+            return; // a failed snapshot's, or a repeat
+        }
+        Waiting w = waiting.computeIfAbsent(key, k -> new Waiting());
+        w.verdicts.putIfAbsent(v.ordinal, v);
+        if (p != null) {
+            drain(key, p, w, ctx, out);
+        }
+    }
+
+    private void seal(SealInfo s, Context ctx, Collector<PendingFile> out) throws Exception {
         String key = ctx.getCurrentKey();
         AssemblyProgress p = progress.value();
         if (s.chunkCount == SealInfo.ABANDONED) {
             String volume = s.volumeId != null ? s.volumeId : p == null ? null : p.volumeId;
-            drop(key, volume);
+            drop(key, volume, ctx);
             return;
         }
         if (p == null) {
             p = new AssemblyProgress();
+        } else if (p.failed) {
+            return;
         }
         if (p.nextOrdinal == 0 && !p.started) {
             // The seal carries what chunk 0 would: the file may have no chunk at all.
@@ -237,10 +302,6 @@ public final class SnapshotAssembler
         }
         seal.update(s);
         progress.update(p);
-        if (p.failed) {
-            finishFailed(p);
-            return;
-        }
         if (s.blockSize != blockSize) {
             fail(
                     key,
@@ -249,6 +310,42 @@ public final class SnapshotAssembler
                     "Seal says block size " + s.blockSize + ", this job uses " + blockSize);
             return;
         }
+        tryFinish(key, p, ctx, out);
+    }
+
+    /** Writes every chunk from the next ordinal on whose payload and verdict are both here. */
+    private void drain(
+            String key, AssemblyProgress p, Waiting w, Context ctx, Collector<PendingFile> out)
+            throws Exception {
+        try {
+            AssemblyFile f = null;
+            for (Chunk c = w.payloads.get(p.nextOrdinal);
+                    c != null;
+                    c = w.payloads.get(p.nextOrdinal)) {
+                int bytes = c.data == null ? 0 : c.data.length;
+                if (c.kind == Chunk.DATA) {
+                    Verdict v = w.verdicts.remove(c.ordinal);
+                    if (v == null) {
+                        break;
+                    }
+                    v.applyTo(c);
+                }
+                w.payloads.remove(c.ordinal);
+                waitingChunks--;
+                waitingBytes -= bytes;
+                if (f == null) {
+                    f = file(key, p);
+                }
+                append(f, c, p);
+            }
+        } catch (InvalidArgumentException | IllegalArgumentException e) {
+            fail(key, p, ctx, e.getMessage());
+            return;
+        }
+        if (w.isEmpty()) {
+            waiting.remove(key);
+        }
+        progress.update(p);
         tryFinish(key, p, ctx, out);
     }
 
@@ -311,6 +408,7 @@ public final class SnapshotAssembler
         filesWritten.inc();
         bytesWritten.inc(f.fileBytes);
         out.collect(f);
+        forget(key);
         clear();
     }
 
@@ -366,27 +464,11 @@ public final class SnapshotAssembler
                 DeadLetters.TAG,
                 DeadLetters.encode(
                         codec, r, "Snapshot " + key + " cannot be assembled: " + reason));
-        reorder.clear();
-        written.clear();
-        p.failed = true;
-        p.buffered = 0;
-        p.bufferedBytes = 0;
-        progress.update(p);
-        finishFailed(p);
-    }
-
-    /** A failed snapshot's state goes once the seal and all its chunks have come by. */
-    private void finishFailed(AssemblyProgress p) throws Exception {
-        SealInfo s = seal.value();
-        if (s != null && p.arrived >= s.chunkCount) {
-            clear();
-        } else {
-            progress.update(p);
-        }
+        markFailed(key, p.volumeId, ctx);
     }
 
     /** Drops a snapshot the splitter abandoned, with whatever file it began. */
-    private void drop(String key, String volume) throws Exception {
+    private void drop(String key, String volume, Context ctx) throws Exception {
         AssemblyFile f = open.remove(key);
         if (f != null) {
             f.abort();
@@ -398,12 +480,48 @@ public final class SnapshotAssembler
                 // Not a volume directory name: nothing can have been written under it.
             }
         }
-        clear();
+        markFailed(key, volume, ctx);
+    }
+
+    /**
+     * Keeps only a failed marker for the snapshot, so that its payloads and verdicts still on their
+     * way are dropped; it goes after {@link #MARKER_RETENTION_MS}.
+     */
+    private void markFailed(String key, String volume, Context ctx) throws Exception {
+        forget(key);
+        written.clear();
+        seal.clear();
+        AssemblyProgress marker = new AssemblyProgress();
+        marker.failed = true;
+        marker.volumeId = volume;
+        progress.update(marker);
+        ctx.timerService()
+                .registerProcessingTimeTimer(
+                        ctx.timerService().currentProcessingTime() + MARKER_RETENTION_MS);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<PendingFile> out)
+            throws Exception {
+        AssemblyProgress p = progress.value();
+        if (p != null && p.failed) {
+            clear();
+        }
+    }
+
+    /** Drops what waits in the heap buffer for snapshot {@code key}. */
+    private void forget(String key) {
+        Waiting w = waiting.remove(key);
+        if (w != null) {
+            waitingChunks -= w.payloads.size();
+            for (Chunk c : w.payloads.values()) {
+                waitingBytes -= c.data == null ? 0 : c.data.length;
+            }
+        }
     }
 
     private void clear() {
         progress.clear();
-        reorder.clear();
         written.clear();
         seal.clear();
     }

@@ -42,6 +42,18 @@ class ChangeSplitterTest {
                             .toList();
             assertThat(seals).singleElement().satisfies(s -> assertThat(s.chunkCount).isEqualTo(2));
             assertThat(h.getSideOutput(DeadLetters.TAG)).isNull();
+            // One claim per DATA chunk, with the hash the feed carried and no bytes.
+            List<Claim> claims =
+                    h.getSideOutput(ChangeSplitter.CLAIMS).stream()
+                            .map(StreamRecord::getValue)
+                            .toList();
+            assertThat(claims).extracting(c -> c.ordinal).containsExactly(0L, 1L);
+            assertThat(claims.get(1).contentHash).isEqualTo(Chunks.sha256(big));
+            assertThat(claims.get(1).blocks).isEqualTo(16);
+            assertThat(claims.get(1).startBlock).isEqualTo(16);
+            assertThat(claims.get(1).snapshotId).isEqualTo(S.toString());
+            assertThat(claims.get(1).dedupKey())
+                    .isEqualTo(io.exoclone.engine.Hex.encode(Chunks.sha256(big)));
 
             // The whole transaction again (a repeat after the seal) changes nothing.
             h.processElement(Chunks.node(S, 0, Chunks.part(0, small, 0, 1)), 0);

@@ -38,6 +38,25 @@ final class Chunks {
         return c;
     }
 
+    static Claim claim(UUID snapshot, long ordinal, long startBlock, byte[] data) {
+        return Claim.of(data(snapshot, ordinal, startBlock, data));
+    }
+
+    static Verdict keep(UUID snapshot, long ordinal) {
+        Verdict v = new Verdict();
+        v.snapshotId = snapshot.toString();
+        v.ordinal = ordinal;
+        return v;
+    }
+
+    static Verdict dedup(UUID snapshot, long ordinal, UUID source, long offset) {
+        Verdict v = keep(snapshot, ordinal);
+        v.dedup = true;
+        v.dedupSource = source.toString();
+        v.dedupOffset = offset;
+        return v;
+    }
+
     static Chunk trim(UUID snapshot, long ordinal, long startBlock, int blocks) {
         Chunk c = new Chunk();
         c.snapshotId = snapshot.toString();

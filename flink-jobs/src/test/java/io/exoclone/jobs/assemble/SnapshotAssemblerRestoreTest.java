@@ -20,6 +20,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -47,7 +48,8 @@ class SnapshotAssemblerRestoreTest {
         return out.stream();
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Chunk, SealInfo, PendingFile>
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, Chunk, Either<Verdict, SealInfo>, PendingFile>
             harness(
                     Path target,
                     ExocloneFileStore.ResumeMode mode,
@@ -65,7 +67,8 @@ class SnapshotAssemblerRestoreTest {
                                         c,
                                         Chunks.BS)),
                         (KeySelector<Chunk, String>) x -> x.snapshotId,
-                        (KeySelector<SealInfo, String>) x -> x.snapshotId,
+                        (KeySelector<Either<Verdict, SealInfo>, String>)
+                                x -> x.isLeft() ? x.left().snapshotId : x.right().snapshotId,
                         Types.STRING);
         h.setup();
         if (restore != null) {
@@ -75,7 +78,7 @@ class SnapshotAssemblerRestoreTest {
         return h;
     }
 
-    /** Twelve chunks: DATA of 1 to 3 blocks, a ZERO, a DEDUP, a TRIM. */
+    /** Twelve chunks: DATA of 1 to 3 blocks (one of them a duplicate), a ZERO, a TRIM. */
     private static List<Chunk> chunks() {
         List<Chunk> out = new ArrayList<>();
         long block = 0;
@@ -91,12 +94,6 @@ class SnapshotAssemblerRestoreTest {
                 byte[] d = Chunks.block(i + 1, blocks);
                 d[i * 7] = (byte) (i * 13 + 1); // not all one byte, for LZ4
                 c = Chunks.data(S, i, block, d);
-                if (i == 4) {
-                    c.kind = Chunk.DEDUP;
-                    c.data = null;
-                    c.dedupSource = OTHER.toString();
-                    c.dedupOffset = 3L * Chunks.BS;
-                }
             }
             c.snapshotOrder = ORDER;
             out.add(c);
@@ -112,14 +109,54 @@ class SnapshotAssemblerRestoreTest {
         return s;
     }
 
-    private static void feed(
-            KeyedTwoInputStreamOperatorTestHarness<String, Chunk, SealInfo, PendingFile> h,
+    /** The dedup verdict of chunk {@code i}: chunk 4 is a duplicate of another file's bytes. */
+    private static Either<Verdict, SealInfo> verdict(int i) {
+        return Either.Left(i == 4 ? Chunks.dedup(S, i, OTHER, 3L * Chunks.BS) : Chunks.keep(S, i));
+    }
+
+    private static void payloads(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, Chunk, Either<Verdict, SealInfo>, PendingFile>
+                    h,
             List<Chunk> all,
             int... ordinals)
             throws Exception {
         for (int o : ordinals) {
-            h.processElement1(all.get(o), 0);
+            h.processElement1(copy(all.get(o)), 0);
         }
+    }
+
+    /** Verdicts of the DATA chunks among {@code ordinals}, in the order given. */
+    private static void verdicts(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, Chunk, Either<Verdict, SealInfo>, PendingFile>
+                    h,
+            List<Chunk> all,
+            int... ordinals)
+            throws Exception {
+        for (int o : ordinals) {
+            if (all.get(o).kind == Chunk.DATA) {
+                h.processElement2(verdict(o), 0);
+            }
+        }
+    }
+
+    /**
+     * A fresh payload, as the network delivers it (the assembler turns a duplicate's into DEDUP).
+     */
+    private static Chunk copy(Chunk c) {
+        Chunk n = new Chunk();
+        n.snapshotId = c.snapshotId;
+        n.ordinal = c.ordinal;
+        n.snapshotOrder = c.snapshotOrder;
+        n.volumeId = c.volumeId;
+        n.parentId = c.parentId;
+        n.startBlock = c.startBlock;
+        n.blocks = c.blocks;
+        n.kind = c.kind;
+        n.contentHash = c.contentHash;
+        n.data = c.data;
+        return n;
     }
 
     private static byte[] bytesOf(PendingFile f) throws Exception {
@@ -134,8 +171,9 @@ class SnapshotAssemblerRestoreTest {
         Path refDir = Files.createDirectories(tmp.resolve("ref"));
         PendingFile ref;
         try (var h = harness(refDir, mode, compression, null)) {
-            feed(h, all, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
-            h.processElement2(seal(), 0);
+            payloads(h, all, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+            verdicts(h, all, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+            h.processElement2(Either.Right(seal()), 0);
             ref = h.extractOutputValues().get(0);
         }
         byte[] expected = bytesOf(ref);
@@ -146,19 +184,25 @@ class SnapshotAssemblerRestoreTest {
         Path dir = Files.createDirectories(tmp.resolve("run"));
         OperatorSubtaskState checkpoint;
         var first = harness(dir, mode, compression, null);
-        // Out of order: 2 waits for 1; 5 is still waiting for 3 and 4 at the checkpoint.
-        feed(first, all, 0, 2, 1, 5);
+        // Verdicts out of order; at the checkpoint every payload before it has its verdict (as
+        // aligned barriers guarantee).
+        payloads(first, all, 0, 1, 2, 3, 4, 5);
+        verdicts(first, all, 2, 0, 5, 3, 4);
         checkpoint = first.snapshot(1, 1);
         // After the checkpoint: written to the file, then lost with the failure.
-        feed(first, all, 3, 4, 7);
+        payloads(first, all, 6, 7);
+        verdicts(first, all, 7);
         first.close();
 
         try (var second = harness(dir, mode, compression, checkpoint)) {
-            feed(second, all, 3, 4, 7); // the replay
+            payloads(second, all, 6, 7); // the replay
+            verdicts(second, all, 7);
             second.snapshot(2, 2); // a second checkpoint within the snapshot
-            feed(second, all, 6, 8, 9);
-            second.processElement2(seal(), 0);
-            feed(second, all, 11, 10);
+            payloads(second, all, 8, 9);
+            second.processElement2(Either.Right(seal()), 0);
+            verdicts(second, all, 9, 8);
+            payloads(second, all, 10, 11);
+            verdicts(second, all, 11, 10);
             List<PendingFile> out = second.extractOutputValues();
             assertThat(out).hasSize(1);
             assertThat(out.get(0).fileBytes).isEqualTo(ref.fileBytes);
@@ -175,8 +219,9 @@ class SnapshotAssemblerRestoreTest {
             }
         }
         try (var third = harness(dir, mode, compression, checkpoint)) {
-            feed(third, all, 3, 4, 6, 7, 8, 9, 10, 11);
-            third.processElement2(seal(), 0);
+            payloads(third, all, 6, 7, 8, 9, 10, 11);
+            verdicts(third, all, 8, 7, 6, 11, 10, 9);
+            third.processElement2(Either.Right(seal()), 0);
             PendingFile again = third.extractOutputValues().get(0);
             assertThat(bytesOf(again)).isEqualTo(expected);
             try (ExocloneFileStore store =
