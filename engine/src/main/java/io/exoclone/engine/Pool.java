@@ -31,7 +31,10 @@ import java.util.regex.Pattern;
  * One process at a time opens a pool (a lock file); a second open fails with {@link
  * PoolLockedException}.
  *
- * <p>Thread-safe: operations are serialized by the pool's monitor.
+ * <p>Thread-safe: operations are serialized by the pool's monitor. A commit holds it only to freeze
+ * what it writes and to record that it is durable; its I/O runs outside (see {@link Committer}), so
+ * reads and writes go on during the fsyncs. Commits run one at a time; a snapshot becomes visible
+ * to others once it is durable.
  */
 public final class Pool implements AutoCloseable {
     /** Logical block size of every volume. */
@@ -54,6 +57,10 @@ public final class Pool implements AutoCloseable {
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Leases leases = new Leases();
     private long resets;
+    private final java.util.concurrent.locks.ReentrantLock commitLock =
+            new java.util.concurrent.locks.ReentrantLock();
+    private boolean groupCommitRunning;
+    private RuntimeException groupCommitFailure;
 
     private Pool(Path dir, FileLayer layer, PoolOptions options, FileChannel ch, FileLock lock)
             throws IOException {
@@ -231,12 +238,159 @@ public final class Pool implements AutoCloseable {
         Engine old = engine;
         engine = null;
         if (old != null) {
+            old.committer.awaitInFlight(); // its superblock flip must not race the reload
             old.close();
         }
         try {
             engine = Engine.load(dir, layer, options);
         } catch (IOException | RuntimeException ex) {
             engine = null;
+        }
+    }
+
+    /**
+     * Runs {@code op} and commits the open transaction with the I/O outside the monitor; returns
+     * once the commit is durable. Called without the monitor (with it, everything is committed
+     * under it, as {@link Engine#commit} does).
+     */
+    private <T> T commitOutside(Op<T> op) {
+        if (Thread.holdsLock(this)) {
+            return mutate(
+                    e -> {
+                        T result = op.run(e);
+                        e.commit();
+                        return result;
+                    });
+        }
+        commitLock.lock();
+        try {
+            Object[] frozen = new Object[2];
+            T result =
+                    mutate(
+                            e -> {
+                                T r = op.run(e);
+                                frozen[0] = e;
+                                frozen[1] = e.committer.freeze();
+                                return r;
+                            });
+            if (frozen[1] != null) {
+                writeAndComplete((Engine) frozen[0], (Committer.Batch) frozen[1]);
+            }
+            return result;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** The I/O of a frozen commit (no monitor), then its completion or, on failure, a reload. */
+    private void writeAndComplete(Engine owner, Committer.Batch batch) {
+        try {
+            owner.committer.write(batch);
+        } catch (RuntimeException ex) {
+            // recorded in the batch
+        }
+        RuntimeException failure = batch.await();
+        synchronized (this) {
+            try {
+                if (engine == owner && owner != null && !closed) {
+                    if (failure == null) {
+                        owner.committer.complete(batch);
+                    } else if (owner.committer.inFlight() == batch) {
+                        reload();
+                    }
+                }
+            } finally {
+                notifyAll(); // readers waiting for a snapshot to be durable
+            }
+        }
+        if (failure instanceof CommitStateUnknownException) {
+            throw failure;
+        }
+        if (failure != null) {
+            throw new ExocloneException(
+                    "I/O error in pool " + dir + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * A query of the snapshot catalog: waits while a commit that adds a snapshot is in flight, so
+     * that no one sees (exports, replicates, clones) a snapshot that a crash could still take away.
+     */
+    private synchronized <T> T snapshotQuery(Op<T> op) {
+        while (engine != null && !closed) {
+            Committer.Batch b = engine.committer.inFlight();
+            if (b == null || !b.addsSnapshot) {
+                break;
+            }
+            try {
+                wait(50); // its writer completes it under the monitor and notifies
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new ExocloneException("Interrupted while a snapshot was committed", ex);
+            }
+        }
+        return query(op);
+    }
+
+    /**
+     * A group commit that writes called for, outside the monitor: on a background thread, or in the
+     * writer when writes have outrun commits.
+     */
+    private void groupCommit(int due) {
+        if (due == Engine.COMMIT_NOT_DUE) {
+            return;
+        }
+        if (Thread.holdsLock(this)) {
+            mutate(
+                    e -> {
+                        e.commit();
+                        return null;
+                    });
+            return;
+        }
+        if (due == Engine.COMMIT_OVERDUE) {
+            commitOutside(e -> null);
+            return;
+        }
+        synchronized (this) {
+            if (groupCommitRunning) {
+                return;
+            }
+            groupCommitRunning = true;
+        }
+        Thread t =
+                new Thread(
+                        () -> {
+                            try {
+                                commitOutside(e -> null);
+                            } catch (RuntimeException ex) {
+                                synchronized (this) {
+                                    if (!closed) {
+                                        groupCommitFailure = ex;
+                                    }
+                                }
+                            } finally {
+                                synchronized (this) {
+                                    groupCommitRunning = false;
+                                }
+                            }
+                        },
+                        "exoclone-group-commit");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Throws, once, the failure of a background group commit (its writes were discarded). */
+    private synchronized void throwGroupCommitFailure() {
+        RuntimeException f = groupCommitFailure;
+        if (f != null) {
+            groupCommitFailure = null;
+            throw new ExocloneException(
+                    "A group commit of pool "
+                            + dir
+                            + " failed and discarded the writes since the last commit: "
+                            + f.getMessage(),
+                    f);
         }
     }
 
@@ -333,19 +487,23 @@ public final class Pool implements AutoCloseable {
             throw new InvalidArgumentException(
                     "Buffer slice [" + from + ", " + (from + length) + ") outside " + data.length);
         }
-        mutate(
-                e -> {
-                    e.write(volume, offset, data, from, length);
-                    return null;
-                });
+        throwGroupCommitFailure();
+        groupCommit(
+                mutate(
+                        e -> {
+                            e.write(volume, offset, data, from, length);
+                            return e.commitDue();
+                        }));
     }
 
     void trim(String volume, long offset, long length) {
-        mutate(
-                e -> {
-                    e.trim(volume, offset, length);
-                    return null;
-                });
+        throwGroupCommitFailure();
+        groupCommit(
+                mutate(
+                        e -> {
+                            e.trim(volume, offset, length);
+                            return e.commitDue();
+                        }));
     }
 
     byte[] readVolume(String volume, long offset, int length) {
@@ -404,56 +562,69 @@ public final class Pool implements AutoCloseable {
      * @param tag optional, unique per volume name; may be null
      */
     public Snapshot snapshot(String volume, String tag) {
-        syncData(); // the bulk of the fsync outside the monitor: writes go on meanwhile
-        return snapshot(volume, tag, null);
+        checkTag(tag);
+        Snapshot snap = commitOutside(e -> toSnapshot(takeSnapshot(e, volume, tag, null)));
+        notifyListeners(snap);
+        return snap;
     }
 
-    /** A snapshot that records a second parent (a merge commit). */
+    /** A snapshot that records a second parent (a merge commit), committed under the monitor. */
     Snapshot snapshot(String volume, String tag, UUID mergeParent) {
-        if (tag != null) {
-            checkName("Tag", tag);
-        }
+        checkTag(tag);
         return mutate(
                 e -> {
-                    PoolState.VolumeRec v = e.volume(volume);
-                    if (tag != null) {
-                        for (PoolState.SnapRec s : e.state.snapshots.values()) {
-                            if (tag.equals(s.tag()) && s.volume().equals(volume)) {
-                                throw new InvalidArgumentException(
-                                        "Volume '"
-                                                + volume
-                                                + "' already has a snapshot tagged '"
-                                                + tag
-                                                + "': "
-                                                + s.id());
-                            }
-                        }
-                    }
-                    UUID id = UUID.randomUUID();
-                    if (v.root() != 0) {
-                        e.store.incRef(v.root());
-                    }
-                    PoolState.SnapRec rec =
-                            new PoolState.SnapRec(
-                                    id,
-                                    v.base(),
-                                    mergeParent,
-                                    v.name(),
-                                    v.id(),
-                                    e.state.seq + 1,
-                                    System.currentTimeMillis(),
-                                    tag,
-                                    v.size(),
-                                    v.root(),
-                                    e.rootHash(v.root(), v.size()));
-                    e.state.putSnapshot(rec);
-                    e.state.putVolume(v.withBase(id));
-                    indexPending(e, volume, rec);
+                    PoolState.SnapRec rec = takeSnapshot(e, volume, tag, mergeParent);
                     e.commit();
                     Snapshot snap = toSnapshot(rec);
                     notifyListeners(snap);
                     return snap;
                 });
+    }
+
+    private static void checkTag(String tag) {
+        if (tag != null) {
+            checkName("Tag", tag);
+        }
+    }
+
+    /** Adds a snapshot of a volume to the open transaction. */
+    private static PoolState.SnapRec takeSnapshot(
+            Engine e, String volume, String tag, UUID mergeParent) {
+        PoolState.VolumeRec v = e.volume(volume);
+        if (tag != null) {
+            for (PoolState.SnapRec s : e.state.snapshots.values()) {
+                if (tag.equals(s.tag()) && s.volume().equals(volume)) {
+                    throw new InvalidArgumentException(
+                            "Volume '"
+                                    + volume
+                                    + "' already has a snapshot tagged '"
+                                    + tag
+                                    + "': "
+                                    + s.id());
+                }
+            }
+        }
+        UUID id = UUID.randomUUID();
+        if (v.root() != 0) {
+            e.store.incRef(v.root());
+        }
+        PoolState.SnapRec rec =
+                new PoolState.SnapRec(
+                        id,
+                        v.base(),
+                        mergeParent,
+                        v.name(),
+                        v.id(),
+                        e.state.seq + 1,
+                        System.currentTimeMillis(),
+                        tag,
+                        v.size(),
+                        v.root(),
+                        e.rootHash(v.root(), v.size()));
+        e.state.putSnapshot(rec);
+        e.state.putVolume(v.withBase(id));
+        indexPending(e, volume, rec);
+        return rec;
     }
 
     /** Binds the extents written since the last snapshot to the new one in the content index. */
@@ -512,7 +683,7 @@ public final class Pool implements AutoCloseable {
         if (spec == null || spec.isBlank()) {
             throw new InvalidArgumentException("Empty snapshot name");
         }
-        return query(
+        return snapshotQuery(
                 e -> {
                     int at = spec.indexOf('@');
                     if (at >= 0) {
@@ -548,12 +719,13 @@ public final class Pool implements AutoCloseable {
     }
 
     public Optional<Snapshot> findSnapshot(UUID id) {
-        return query(e -> Optional.ofNullable(e.state.snapshots.get(id)).map(this::toSnapshot));
+        return snapshotQuery(
+                e -> Optional.ofNullable(e.state.snapshots.get(id)).map(this::toSnapshot));
     }
 
     /** All snapshots, oldest first (by generation). */
     public List<Snapshot> snapshots() {
-        return query(
+        return snapshotQuery(
                 e -> {
                     List<Snapshot> out = new ArrayList<>();
                     for (PoolState.SnapRec s : e.state.snapshots.values()) {
@@ -569,7 +741,7 @@ public final class Pool implements AutoCloseable {
      * first snapshot or at a parent that is no longer in the pool.
      */
     public List<Snapshot> lineage(UUID snapshotId) {
-        return query(
+        return snapshotQuery(
                 e -> {
                     List<Snapshot> out = new ArrayList<>();
                     PoolState.SnapRec s = e.snapshot(snapshotId);
@@ -662,7 +834,7 @@ public final class Pool implements AutoCloseable {
 
     /** The changed block ranges from {@code from} to {@code to}, visiting only modified nodes. */
     public SnapshotDiff diff(UUID from, UUID to) {
-        return query(
+        return snapshotQuery(
                 e -> {
                     PoolState.SnapRec a = e.snapshot(from);
                     PoolState.SnapRec b = e.snapshot(to);
@@ -682,7 +854,7 @@ public final class Pool implements AutoCloseable {
 
     /** The changes of a snapshot against an empty volume (for a first exo-clone). */
     public SnapshotDiff diffFromEmpty(UUID to) {
-        return query(
+        return snapshotQuery(
                 e -> {
                     PoolState.SnapRec b = e.snapshot(to);
                     Differ d = new Differ(e.store);
@@ -693,7 +865,7 @@ public final class Pool implements AutoCloseable {
 
     /** Reads {@code length} bytes of a snapshot's image; unwritten ranges read as zeros. */
     public byte[] read(UUID snapshotId, long offset, int length) {
-        return query(
+        return snapshotQuery(
                 e -> {
                     PoolState.SnapRec s = e.snapshot(snapshotId);
                     return e.read(s.root(), s.size(), offset, length);
@@ -705,7 +877,7 @@ public final class Pool implements AutoCloseable {
      * hash: damaged storage throws {@link CorruptDataException} instead of returning wrong bytes.
      */
     public byte[] readVerified(UUID snapshotId, long offset, int length) {
-        return query(
+        return snapshotQuery(
                 e -> {
                     PoolState.SnapRec s = e.snapshot(snapshotId);
                     return e.read(s.root(), s.size(), offset, length, true);
@@ -714,7 +886,7 @@ public final class Pool implements AutoCloseable {
 
     /** The extents of a snapshot intersecting blocks {@code [startBlock, endBlock)}, in order. */
     public List<Extent> extents(UUID snapshotId, long startBlock, long endBlock) {
-        return query(
+        return snapshotQuery(
                 e -> {
                     PoolState.SnapRec s = e.snapshot(snapshotId);
                     List<Extent> out = new ArrayList<>();
@@ -731,7 +903,7 @@ public final class Pool implements AutoCloseable {
      * lineage as dedup references.
      */
     public ExportPlan exportPlan(UUID snapshotId) {
-        return query(e -> new Exchange(e).plan(snapshotId, null, this::toSnapshot));
+        return snapshotQuery(e -> new Exchange(e).plan(snapshotId, null, this::toSnapshot));
     }
 
     /**
@@ -740,7 +912,7 @@ public final class Pool implements AutoCloseable {
      * parent.
      */
     public ExportPlan exportPlan(UUID snapshotId, UUID base) {
-        return query(e -> new Exchange(e).plan(snapshotId, base, this::toSnapshot));
+        return snapshotQuery(e -> new Exchange(e).plan(snapshotId, base, this::toSnapshot));
     }
 
     /**
@@ -818,7 +990,7 @@ public final class Pool implements AutoCloseable {
      * with their changed ranges: what the change feed publishes.
      */
     public SnapshotChanges changes(UUID snapshotId) {
-        return query(e -> new Exchange(e).changes(snapshotId, this::toSnapshot));
+        return snapshotQuery(e -> new Exchange(e).changes(snapshotId, this::toSnapshot));
     }
 
     /** Registers a listener told about every snapshot after it is durable. */
@@ -884,7 +1056,7 @@ public final class Pool implements AutoCloseable {
      * @throws NotFoundException when there is no such snapshot
      */
     public Lease leaseSnapshot(UUID id, String holder) {
-        return query(
+        return snapshotQuery(
                 e -> {
                     e.snapshot(id);
                     return leases.add(Leases.snapshot(id), holder);
@@ -916,12 +1088,8 @@ public final class Pool implements AutoCloseable {
 
     /** Makes every write so far durable (a group commit). */
     public void sync() {
-        syncData();
-        mutate(
-                e -> {
-                    e.commit();
-                    return null;
-                });
+        throwGroupCommitFailure();
+        commitOutside(e -> null);
     }
 
     /**
