@@ -875,7 +875,7 @@ public final class Pool implements AutoCloseable {
     /** Makes every write so far durable (a group commit). */
     public void sync() {
         tx.throwGroupCommitFailure();
-        tx.commitOutside(e -> null);
+        tx.sync();
     }
 
     /**

@@ -126,6 +126,35 @@ final class Transactions {
         }
     }
 
+    /**
+     * Makes everything written before this call durable. When a commit frozen after the call began
+     * (a background group commit, another flush) is durable by the time this one may commit, it
+     * covered those writes, and nothing more is committed.
+     */
+    void sync() {
+        if (Thread.holdsLock(monitor)) {
+            commitOutside(e -> null);
+            return;
+        }
+        Engine at;
+        long frozenBefore;
+        synchronized (monitor) {
+            at = engine();
+            frozenBefore = at.state.seq; // commits up to this one were frozen before the call
+        }
+        commitLock.lock();
+        try {
+            synchronized (monitor) {
+                if (engine == at && at.committer.durableSeq() > frozenBefore) {
+                    return;
+                }
+            }
+            commitOutside(e -> null);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
     /** An operation's result and the commit frozen right after it (null: nothing to commit). */
     private record Frozen<T>(T result, Engine engine, Committer.Batch batch) {}
 
