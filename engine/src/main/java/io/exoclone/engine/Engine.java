@@ -217,7 +217,7 @@ final class Engine {
 
     private void writeBlocks(PoolState.VolumeRec v, long startBlock, byte[] buf, int off, int n)
             throws IOException {
-        long root = punch(v.root(), startBlock, startBlock + n);
+        long end = startBlock + n;
         // Cut the blocks into extents: runs of non-zero blocks, at most MAX_EXTENT_BLOCKS each.
         List<int[]> chunks = new ArrayList<>(); // {first block index, blocks}
         int i = 0;
@@ -233,6 +233,14 @@ final class Engine {
             chunks.add(new int[] {i, j - i});
             i = j;
         }
+        // The common overwrite, one extent inside one written extent, splits that extent and puts
+        // the new one between its pieces in one rewrite of the tree's path; else punch, then
+        // insert.
+        LeafEntry around =
+                chunks.size() == 1 && chunks.get(0)[1] == n
+                        ? enclosing(v.root(), startBlock, end)
+                        : null;
+        long root = around != null ? v.root() : punch(v.root(), startBlock, end);
         // Hash on the hasher threads while this thread appends the data.
         List<java.util.concurrent.Future<byte[]>> hashes = new ArrayList<>(chunks.size());
         for (int[] c : chunks) {
@@ -268,7 +276,19 @@ final class Engine {
             int seg = LeafEntry.allocSegment(keys[x]);
             long start = LeafEntry.allocStart(keys[x]);
             LeafEntry e = new LeafEntry(startBlock + c[0], c[1], seg, start, start, hash);
-            root = tree.replace(root, -1, List.of(e));
+            if (around != null) {
+                List<LeafEntry> pieces = new ArrayList<>(3);
+                if (around.lba() < startBlock) {
+                    pieces.add(piece(around, around.lba(), startBlock));
+                }
+                pieces.add(e);
+                if (around.end() > end) {
+                    pieces.add(piece(around, end, around.end()));
+                }
+                root = tree.replace(root, around.lba(), pieces);
+            } else {
+                root = tree.replace(root, -1, List.of(e));
+            }
             pendingIndex
                     .computeIfAbsent(v.name(), y -> new java.util.HashMap<>())
                     .putIfAbsent(PoolState.HashKey.of(hash), new long[] {e.lba(), c[1]});
@@ -297,6 +317,18 @@ final class Engine {
             state.putVolume(v.withRoot(punch(v.root(), b0, b1)));
             pendingBytes += BS;
         }
+    }
+
+    /** The one extent that covers all of blocks {@code [s, e)}, or null. */
+    private LeafEntry enclosing(long root, long s, long e) {
+        if (root == 0) {
+            return null;
+        }
+        List<LeafEntry> hit = tree.entries(root, s, e);
+        if (hit.size() == 1 && hit.get(0).lba() <= s && hit.get(0).end() >= e) {
+            return hit.get(0);
+        }
+        return null;
     }
 
     /** Unmaps blocks {@code [s, e)}, keeping the parts of extents outside it. */
