@@ -881,11 +881,11 @@ public final class Pool implements AutoCloseable {
     /**
      * Makes the data written so far durable without committing it: fsyncs the data segments written
      * since the last commit, holding the pool's monitor only to list them, so reads and writes go
-     * on meanwhile. The commit that follows then has little data left to sync while it holds the
-     * monitor. Commits are correct without this; {@link #sync()} and {@link #snapshot} call it
-     * first. If an fsync fails, the open transaction is discarded (as by a failed commit, counted
-     * in {@link #resets()}): the data may not be on disk, and a later fsync of the same file could
-     * report success.
+     * on meanwhile. The commit that follows then has less data left to sync (commits do their
+     * fsyncs outside the monitor too; this only shortens them). Commits are correct without it. If
+     * an fsync fails, the open transaction is discarded (as by a failed commit, counted in {@link
+     * #resets()}): the data may not be on disk, and a later fsync of the same file could report
+     * success.
      */
     public void syncData() {
         if (!options.fsync() || Thread.holdsLock(this)) {
