@@ -22,7 +22,6 @@ final class Engine {
     static final String SUPERBLOCK = "superblock";
     static final String NODES = "nodes.dat";
     static final String SEGMENTS = "segments";
-    private static final long CHECKPOINT_MIN_BYTES = 8L << 20;
     private static final byte[] ZERO_BLOCK = new byte[BS];
 
     final Path dir;
@@ -34,11 +33,7 @@ final class Engine {
     final Segments segments;
     final Staging staging;
     final Reserve reserve;
-    private final FileLayer.Handle superFile;
-    private FileLayer.Handle log;
-    private long logId;
-    private long logLength;
-    private long lastCheckpointBytes;
+    final Committer committer;
     private long pendingBytes;
     private final List<Runnable> afterCommit = new ArrayList<>();
 
@@ -60,11 +55,7 @@ final class Engine {
         this.layer = layer;
         this.options = options;
         this.state = state;
-        this.superFile = superFile;
-        this.log = log;
-        this.logId = logId;
-        this.logLength = logLength;
-        this.lastCheckpointBytes = logLength;
+        this.committer = new Committer(this, superFile, log, logId, logLength);
         this.store = new NodeStore(nodesFile, dir.resolve(NODES).toString(), state);
         this.tree = new BTree(store, state);
         this.segments = new Segments(dir.resolve(SEGMENTS), layer, state, options.segmentSize());
@@ -142,7 +133,7 @@ final class Engine {
                             log,
                             sb.logId(),
                             sb.logLength());
-            e.recoverTails(sb);
+            e.recoverTails(sb, log);
             return e;
         } catch (IOException | RuntimeException ex) {
             closeQuietly(superFile);
@@ -152,9 +143,9 @@ final class Engine {
         }
     }
 
-    private void recoverTails(Superblock sb) throws IOException {
-        if (log.size() > logLength) {
-            log.truncate(logLength);
+    private void recoverTails(Superblock sb, FileLayer.Handle log) throws IOException {
+        if (log.size() > sb.logLength()) {
+            log.truncate(sb.logLength());
         }
         for (var seg : state.segments.entrySet()) {
             if (seg.getKey() == state.currentSegment) {
@@ -173,7 +164,7 @@ final class Engine {
         }
         for (Path p : layer.list(dir)) {
             String n = p.getFileName().toString();
-            if (n.startsWith("meta-") && !n.equals(MetaLog.fileName(logId))) {
+            if (n.startsWith("meta-") && !n.equals(MetaLog.fileName(sb.logId()))) {
                 layer.delete(p);
             }
         }
@@ -226,7 +217,7 @@ final class Engine {
 
     private void writeBlocks(PoolState.VolumeRec v, long startBlock, byte[] buf, int off, int n)
             throws IOException {
-        long root = punch(v.root(), startBlock, startBlock + n);
+        long end = startBlock + n;
         // Cut the blocks into extents: runs of non-zero blocks, at most MAX_EXTENT_BLOCKS each.
         List<int[]> chunks = new ArrayList<>(); // {first block index, blocks}
         int i = 0;
@@ -242,6 +233,14 @@ final class Engine {
             chunks.add(new int[] {i, j - i});
             i = j;
         }
+        // The common overwrite, one extent inside one written extent, splits that extent and puts
+        // the new one between its pieces in one rewrite of the tree's path; else punch, then
+        // insert.
+        LeafEntry around =
+                chunks.size() == 1 && chunks.get(0)[1] == n
+                        ? enclosing(v.root(), startBlock, end)
+                        : null;
+        long root = around != null ? v.root() : punch(v.root(), startBlock, end);
         // Hash on the hasher threads while this thread appends the data.
         List<java.util.concurrent.Future<byte[]>> hashes = new ArrayList<>(chunks.size());
         for (int[] c : chunks) {
@@ -277,14 +276,25 @@ final class Engine {
             int seg = LeafEntry.allocSegment(keys[x]);
             long start = LeafEntry.allocStart(keys[x]);
             LeafEntry e = new LeafEntry(startBlock + c[0], c[1], seg, start, start, hash);
-            root = tree.replace(root, -1, List.of(e));
+            if (around != null) {
+                List<LeafEntry> pieces = new ArrayList<>(3);
+                if (around.lba() < startBlock) {
+                    pieces.add(piece(around, around.lba(), startBlock));
+                }
+                pieces.add(e);
+                if (around.end() > end) {
+                    pieces.add(piece(around, end, around.end()));
+                }
+                root = tree.replace(root, around.lba(), pieces);
+            } else {
+                root = tree.replace(root, -1, List.of(e));
+            }
             pendingIndex
                     .computeIfAbsent(v.name(), y -> new java.util.HashMap<>())
                     .putIfAbsent(PoolState.HashKey.of(hash), new long[] {e.lba(), c[1]});
         }
         state.putVolume(v.withRoot(root));
         pendingBytes += (long) n * BS;
-        maybeGroupCommit();
     }
 
     /** Discards a range; partial edge blocks are zeroed instead. */
@@ -306,8 +316,19 @@ final class Engine {
             v = volume(name);
             state.putVolume(v.withRoot(punch(v.root(), b0, b1)));
             pendingBytes += BS;
-            maybeGroupCommit();
         }
+    }
+
+    /** The one extent that covers all of blocks {@code [s, e)}, or null. */
+    private LeafEntry enclosing(long root, long s, long e) {
+        if (root == 0) {
+            return null;
+        }
+        List<LeafEntry> hit = tree.entries(root, s, e);
+        if (hit.size() == 1 && hit.get(0).lba() <= s && hit.get(0).end() >= e) {
+            return hit.get(0);
+        }
+        return null;
     }
 
     /** Unmaps blocks {@code [s, e)}, keeping the parts of extents outside it. */
@@ -348,10 +369,26 @@ final class Engine {
         }
     }
 
-    private void maybeGroupCommit() {
-        if (pendingBytes >= options.groupCommitBytes() || store.dirtyCount() > 16_384) {
-            commit();
+    /** No group commit due. */
+    static final int COMMIT_NOT_DUE = 0;
+
+    /** The open transaction is big enough for a group commit. */
+    static final int COMMIT_DUE = 1;
+
+    /** Writes have outrun commits: the writer waits for one (bounds memory and replay). */
+    static final int COMMIT_OVERDUE = 2;
+
+    /**
+     * Whether the writes of the open transaction call for a group commit. {@link Pool} runs it
+     * after the write, outside its monitor.
+     */
+    int commitDue() {
+        long limit = options.groupCommitBytes();
+        int dirty = store.dirtyCount();
+        if (pendingBytes >= 4 * limit || dirty > 4 * 16_384) {
+            return COMMIT_OVERDUE;
         }
+        return pendingBytes >= limit || dirty > 16_384 ? COMMIT_DUE : COMMIT_NOT_DUE;
     }
 
     // ---------------------------------------------------------------- read path
@@ -471,105 +508,24 @@ final class Engine {
         afterCommit.add(r);
     }
 
-    /**
-     * Makes the open transaction durable: write nodes, fsync data, nodes and the log record, then
-     * flip the superblock. Throws, leaving the on-disk pool at its previous commit, when any step
-     * before the flip fails; throws {@link CommitStateUnknownException} when the flip itself fails.
-     */
-    void commit() {
-        if (!hasPending()) {
-            return;
-        }
-        long seq = state.seq + 1;
-        List<Integer> deadSegments = collectDeadSegments();
-        boolean checkpoint = logLength > Math.max(CHECKPOINT_MIN_BYTES, 4 * lastCheckpointBytes);
-        long newLogId = logId;
-        long newLogLength;
-        FileLayer.Handle target = log;
-        boolean fsync = options.fsync();
-        try {
-            int pages = store.writeDirty();
-            segments.syncTouched(fsync);
-            if (fsync && pages > 0) {
-                store.force();
-            }
-            if (checkpoint) {
-                newLogId = logId + 1;
-                target = layer.open(dir.resolve(MetaLog.fileName(newLogId)), true);
-                target.truncate(0);
-                ByteBuffer rec = MetaLog.encode(state, seq, true);
-                newLogLength = rec.remaining();
-                target.write(rec, 0);
-            } else {
-                ByteBuffer rec = MetaLog.encode(state, seq, false);
-                newLogLength = logLength + rec.remaining();
-                target.write(rec, logLength);
-            }
-            if (fsync) {
-                target.force();
-                if (checkpoint) {
-                    layer.syncDirectory(dir);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            if (target != log) {
-                closeQuietly(target);
-            }
-            throw new ExocloneException(
-                    "Commit "
-                            + seq
-                            + " failed before it became durable; the pool keeps commit "
-                            + state.seq
-                            + ": "
-                            + e.getMessage(),
-                    e);
-        }
-        Superblock sb =
-                new Superblock(
-                        seq,
-                        state.nextPageId,
-                        newLogId,
-                        newLogLength,
-                        state.currentSegment,
-                        state.segments.get(state.currentSegment));
-        try {
-            sb.write(superFile, fsync);
-        } catch (IOException | RuntimeException e) {
-            throw new CommitStateUnknownException(
-                    "Writing the superblock of commit "
-                            + seq
-                            + " failed; reopen the pool to learn"
-                            + " whether it is durable: "
-                            + e.getMessage(),
-                    e);
-        }
-        // Durable. Everything below is bookkeeping of a committed state.
-        state.seq = seq;
-        state.clearChanges();
-        store.afterCommit();
-        pendingBytes = 0;
-        if (checkpoint) {
-            long oldId = logId;
-            closeQuietly(log);
-            log = target;
-            logId = newLogId;
-            lastCheckpointBytes = newLogLength;
-            deleteQuietly(dir.resolve(MetaLog.fileName(oldId)));
-        }
-        logLength = newLogLength;
-        for (int seg : deadSegments) {
-            try {
-                segments.delete(seg);
-            } catch (IOException e) {
-                // An orphan segment file is removed at the next open.
-            }
-        }
+    /** The after-commit hooks of the open transaction, handed to the commit that freezes it. */
+    List<Runnable> takeAfterCommitHooks() {
         List<Runnable> hooks = new ArrayList<>(afterCommit);
         afterCommit.clear();
-        hooks.forEach(Runnable::run);
+        pendingBytes = 0;
+        return hooks;
     }
 
-    private List<Integer> collectDeadSegments() {
+    /**
+     * Makes the open transaction durable (see {@link Committer}): throws, leaving the on-disk pool
+     * at its previous commit, when any step before the superblock flip fails; throws {@link
+     * CommitStateUnknownException} when the flip itself fails.
+     */
+    void commit() {
+        committer.commit();
+    }
+
+    List<Integer> collectDeadSegments() {
         List<Integer> dead = new ArrayList<>();
         for (int seg : new ArrayList<>(state.segments.keySet())) {
             if (seg != state.currentSegment && state.segmentLive.getOrDefault(seg, 0L) <= 0) {
@@ -580,13 +536,13 @@ final class Engine {
         return dead;
     }
 
+    /** The generation of the last durable commit. */
     long generation() {
-        return state.seq;
+        return committer.durableSeq();
     }
 
     void close() {
-        closeQuietly(superFile);
-        closeQuietly(log);
+        committer.close();
         try {
             store.close();
             segments.close();
@@ -595,7 +551,7 @@ final class Engine {
         }
     }
 
-    private void deleteQuietly(Path p) {
+    void deleteQuietly(Path p) {
         try {
             layer.delete(p);
         } catch (IOException e) {

@@ -24,7 +24,14 @@ final class NodeStore {
     private final PoolState state;
     private final Map<Long, Node> dirty = new HashMap<>();
     private final TreeSet<Long> free = new TreeSet<>();
-    private final List<Long> pendingFree = new ArrayList<>();
+    private List<Long> pendingFree = new ArrayList<>();
+
+    /** The pages of the commit in flight (frozen, clean): read from here until it is durable. */
+    private Map<Long, Node> committing = Map.of();
+
+    /** Pages the commit in flight frees: reusable once it is durable. */
+    private List<Long> freeing = List.of();
+
     private final Map<Long, Node> cache =
             new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
@@ -60,6 +67,10 @@ final class NodeStore {
         if (n != null) {
             return n;
         }
+        n = committing.get(pageId);
+        if (n != null) {
+            return n;
+        }
         n = cache.get(pageId);
         if (n != null) {
             return n;
@@ -89,8 +100,9 @@ final class NodeStore {
         return Node.decode(buf, pageId, fileName);
     }
 
+    /** Whether a page is not (or not yet surely) on disk as the store knows it. */
     boolean isDirty(long pageId) {
-        return dirty.containsKey(pageId);
+        return dirty.containsKey(pageId) || committing.containsKey(pageId);
     }
 
     private long allocatePageId() {
@@ -212,29 +224,52 @@ final class NodeStore {
         return dirty.size();
     }
 
-    /** Writes every page of the open transaction (step 1 of a commit); returns how many. */
-    int writeDirty() throws IOException {
-        List<Long> ids = new ArrayList<>(dirty.keySet());
-        ids.sort(null);
-        for (long id : ids) {
-            file.write(dirty.get(id).encode(), id * Node.PAGE_SIZE);
+    /**
+     * Ends the open transaction's pages (under the pool's monitor, for a commit): they become
+     * clean, so the next transaction shadows instead of changing them, and stay readable from
+     * memory until {@link #afterCommit}. Pages freed so far become reusable only then. Returns them
+     * by page id.
+     */
+    List<Node> freeze() {
+        if (!committing.isEmpty() || !freeing.isEmpty()) {
+            throw new IllegalStateException("A commit is already in flight");
         }
-        return ids.size();
+        List<Node> pages = new ArrayList<>(dirty.values());
+        pages.sort(java.util.Comparator.comparingLong(n -> n.pageId));
+        for (Node n : pages) {
+            n.dirty = false;
+        }
+        committing = new HashMap<>(dirty);
+        dirty.clear();
+        freeing = pendingFree;
+        pendingFree = new ArrayList<>();
+        return pages;
+    }
+
+    /**
+     * Writes frozen pages (no monitor needed: frozen nodes are never changed, and only this writes
+     * the file).
+     */
+    void writePages(List<Node> pages) throws IOException {
+        for (Node n : pages) {
+            file.write(n.encode(), n.pageId * Node.PAGE_SIZE);
+        }
     }
 
     void force() throws IOException {
         file.force();
     }
 
-    /** After the superblock flip: written pages become clean, freed pages reusable. */
+    /** After the superblock flip: the written pages move to the cache, freed pages are reusable. */
     void afterCommit() {
-        for (Node n : dirty.values()) {
-            n.dirty = false;
-            cache.put(n.pageId, n);
+        for (Node n : committing.values()) {
+            if (state.pageRefs(n.pageId) > 0) {
+                cache.put(n.pageId, n);
+            }
         }
-        dirty.clear();
-        free.addAll(pendingFree);
-        pendingFree.clear();
+        committing = Map.of();
+        free.addAll(freeing);
+        freeing = List.of();
     }
 
     long freePages() {
@@ -242,7 +277,7 @@ final class NodeStore {
     }
 
     boolean isFree(long pageId) {
-        return free.contains(pageId) || pendingFree.contains(pageId);
+        return free.contains(pageId) || pendingFree.contains(pageId) || freeing.contains(pageId);
     }
 
     void close() throws IOException {

@@ -1,7 +1,6 @@
 package io.exoclone.engine;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -31,7 +30,10 @@ import java.util.regex.Pattern;
  * One process at a time opens a pool (a lock file); a second open fails with {@link
  * PoolLockedException}.
  *
- * <p>Thread-safe: operations are serialized by the pool's monitor.
+ * <p>Thread-safe: operations are serialized by the pool's monitor. A commit holds it only to freeze
+ * what it writes and to record that it is durable; its I/O runs outside (see {@link Committer}), so
+ * reads and writes go on during the fsyncs. Commits run one at a time; a snapshot becomes visible
+ * to others once it is durable.
  */
 public final class Pool implements AutoCloseable {
     /** Logical block size of every volume. */
@@ -48,12 +50,10 @@ public final class Pool implements AutoCloseable {
     private final PoolOptions options;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private Engine engine;
-    private boolean closed;
+    private final Transactions tx;
     private final List<ChangeListener> listeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Leases leases = new Leases();
-    private long resets;
 
     private Pool(Path dir, FileLayer layer, PoolOptions options, FileChannel ch, FileLock lock)
             throws IOException {
@@ -62,15 +62,15 @@ public final class Pool implements AutoCloseable {
         this.options = options;
         this.lockChannel = ch;
         this.lock = lock;
-        this.engine = Engine.load(dir, layer, options);
-        recoverAtOpen();
+        this.tx = new Transactions(this, dir, layer, options, Engine.load(dir, layer, options));
+        recoverAtOpen(tx.engine());
     }
 
     /**
      * What a crash can leave that no commit names: staged import files (a moved one goes back to
      * its original name) and the temporary volume of an atomic write. Then the reserve is taken.
      */
-    private void recoverAtOpen() throws IOException {
+    private static void recoverAtOpen(Engine engine) throws IOException {
         for (String line : engine.staging.recover()) {
             System.getLogger(Pool.class.getName()).log(System.Logger.Level.WARNING, line);
         }
@@ -180,66 +180,6 @@ public final class Pool implements AutoCloseable {
         T run(Engine e) throws IOException;
     }
 
-    /**
-     * Runs a mutating operation. Validation errors pass through untouched; any other failure
-     * discards the open transaction by reloading the last committed state from disk.
-     */
-    private synchronized <T> T mutate(Op<T> op) {
-        Engine e = engine();
-        try {
-            return op.run(e);
-        } catch (InvalidArgumentException
-                | NotFoundException
-                | MergeConflictException
-                | InUseException ex) {
-            throw ex;
-        } catch (IOException ex) {
-            reload();
-            throw new ExocloneException("I/O error in pool " + dir + ": " + ex, ex);
-        } catch (UncheckedIOException ex) {
-            reload();
-            throw new ExocloneException("I/O error in pool " + dir + ": " + ex.getCause(), ex);
-        } catch (RuntimeException | Error ex) {
-            reload();
-            throw ex;
-        }
-    }
-
-    private synchronized <T> T query(Op<T> op) {
-        try {
-            return op.run(engine());
-        } catch (IOException ex) {
-            throw new ExocloneException("I/O error in pool " + dir + ": " + ex, ex);
-        } catch (UncheckedIOException ex) {
-            throw new ExocloneException("I/O error in pool " + dir + ": " + ex.getCause(), ex);
-        }
-    }
-
-    private Engine engine() {
-        if (closed) {
-            throw new ExocloneException("Pool " + dir + " is closed");
-        }
-        if (engine == null) {
-            throw new ExocloneException(
-                    "Pool " + dir + " could not reload its last commit after an error; reopen it");
-        }
-        return engine;
-    }
-
-    private void reload() {
-        resets++;
-        Engine old = engine;
-        engine = null;
-        if (old != null) {
-            old.close();
-        }
-        try {
-            engine = Engine.load(dir, layer, options);
-        } catch (IOException | RuntimeException ex) {
-            engine = null;
-        }
-    }
-
     private static void checkName(String what, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new InvalidArgumentException(
@@ -274,7 +214,7 @@ public final class Pool implements AutoCloseable {
             throw new InvalidArgumentException(
                     "Volume size must be a positive multiple of 4096 up to 1 PiB, got " + size);
         }
-        return mutate(
+        return tx.mutate(
                 e -> {
                     if (e.state.volumes.containsKey(name)) {
                         throw new InvalidArgumentException(
@@ -295,7 +235,7 @@ public final class Pool implements AutoCloseable {
 
     /** The named writable volume; {@link NotFoundException} when there is none. */
     public Volume volume(String name) {
-        return query(
+        return tx.query(
                 e -> {
                     e.volume(name);
                     return new Volume(this, name);
@@ -303,7 +243,7 @@ public final class Pool implements AutoCloseable {
     }
 
     public Optional<Volume> findVolume(String name) {
-        return query(
+        return tx.query(
                 e ->
                         e.state.volumes.containsKey(name)
                                 ? Optional.of(new Volume(this, name))
@@ -312,7 +252,7 @@ public final class Pool implements AutoCloseable {
 
     /** All volumes, ordered by name. */
     public List<Volume> volumes() {
-        return query(
+        return tx.query(
                 e -> {
                     List<Volume> out = new ArrayList<>();
                     for (String n : e.state.volumes.keySet()) {
@@ -325,7 +265,7 @@ public final class Pool implements AutoCloseable {
     }
 
     PoolState.VolumeRec volumeRec(String name) {
-        return query(e -> e.volume(name));
+        return tx.query(e -> e.volume(name));
     }
 
     void write(String volume, long offset, byte[] data, int from, int length) {
@@ -333,23 +273,27 @@ public final class Pool implements AutoCloseable {
             throw new InvalidArgumentException(
                     "Buffer slice [" + from + ", " + (from + length) + ") outside " + data.length);
         }
-        mutate(
-                e -> {
-                    e.write(volume, offset, data, from, length);
-                    return null;
-                });
+        tx.throwGroupCommitFailure();
+        tx.groupCommit(
+                tx.mutate(
+                        e -> {
+                            e.write(volume, offset, data, from, length);
+                            return e.commitDue();
+                        }));
     }
 
     void trim(String volume, long offset, long length) {
-        mutate(
-                e -> {
-                    e.trim(volume, offset, length);
-                    return null;
-                });
+        tx.throwGroupCommitFailure();
+        tx.groupCommit(
+                tx.mutate(
+                        e -> {
+                            e.trim(volume, offset, length);
+                            return e.commitDue();
+                        }));
     }
 
     byte[] readVolume(String volume, long offset, int length) {
-        return query(
+        return tx.query(
                 e -> {
                     PoolState.VolumeRec v = e.volume(volume);
                     return e.read(v.root(), v.size(), offset, length);
@@ -357,7 +301,7 @@ public final class Pool implements AutoCloseable {
     }
 
     byte[] readVolumeVerified(String volume, long offset, int length) {
-        return query(
+        return tx.query(
                 e -> {
                     PoolState.VolumeRec v = e.volume(volume);
                     return e.read(v.root(), v.size(), offset, length, true);
@@ -374,11 +318,11 @@ public final class Pool implements AutoCloseable {
 
     /** Runs an operation of {@link AtomicWrite} as one mutation of the pool. */
     <T> T mutateInternal(Op<T> op) {
-        return mutate(op);
+        return tx.mutate(op);
     }
 
     List<Extent> volumeExtents(String volume, long startBlock, long endBlock) {
-        return query(
+        return tx.query(
                 e -> {
                     PoolState.VolumeRec v = e.volume(volume);
                     List<Extent> out = new ArrayList<>();
@@ -388,7 +332,7 @@ public final class Pool implements AutoCloseable {
     }
 
     byte[] volumeRootHash(String volume) {
-        return query(
+        return tx.query(
                 e -> {
                     PoolState.VolumeRec v = e.volume(volume);
                     return e.rootHash(v.root(), v.size());
@@ -404,56 +348,69 @@ public final class Pool implements AutoCloseable {
      * @param tag optional, unique per volume name; may be null
      */
     public Snapshot snapshot(String volume, String tag) {
-        syncData(); // the bulk of the fsync outside the monitor: writes go on meanwhile
-        return snapshot(volume, tag, null);
+        checkTag(tag);
+        Snapshot snap = tx.commitOutside(e -> toSnapshot(takeSnapshot(e, volume, tag, null)));
+        notifyListeners(snap);
+        return snap;
     }
 
-    /** A snapshot that records a second parent (a merge commit). */
+    /** A snapshot that records a second parent (a merge commit), committed under the monitor. */
     Snapshot snapshot(String volume, String tag, UUID mergeParent) {
-        if (tag != null) {
-            checkName("Tag", tag);
-        }
-        return mutate(
+        checkTag(tag);
+        return tx.mutate(
                 e -> {
-                    PoolState.VolumeRec v = e.volume(volume);
-                    if (tag != null) {
-                        for (PoolState.SnapRec s : e.state.snapshots.values()) {
-                            if (tag.equals(s.tag()) && s.volume().equals(volume)) {
-                                throw new InvalidArgumentException(
-                                        "Volume '"
-                                                + volume
-                                                + "' already has a snapshot tagged '"
-                                                + tag
-                                                + "': "
-                                                + s.id());
-                            }
-                        }
-                    }
-                    UUID id = UUID.randomUUID();
-                    if (v.root() != 0) {
-                        e.store.incRef(v.root());
-                    }
-                    PoolState.SnapRec rec =
-                            new PoolState.SnapRec(
-                                    id,
-                                    v.base(),
-                                    mergeParent,
-                                    v.name(),
-                                    v.id(),
-                                    e.state.seq + 1,
-                                    System.currentTimeMillis(),
-                                    tag,
-                                    v.size(),
-                                    v.root(),
-                                    e.rootHash(v.root(), v.size()));
-                    e.state.putSnapshot(rec);
-                    e.state.putVolume(v.withBase(id));
-                    indexPending(e, volume, rec);
+                    PoolState.SnapRec rec = takeSnapshot(e, volume, tag, mergeParent);
                     e.commit();
                     Snapshot snap = toSnapshot(rec);
                     notifyListeners(snap);
                     return snap;
                 });
+    }
+
+    private static void checkTag(String tag) {
+        if (tag != null) {
+            checkName("Tag", tag);
+        }
+    }
+
+    /** Adds a snapshot of a volume to the open transaction. */
+    private static PoolState.SnapRec takeSnapshot(
+            Engine e, String volume, String tag, UUID mergeParent) {
+        PoolState.VolumeRec v = e.volume(volume);
+        if (tag != null) {
+            for (PoolState.SnapRec s : e.state.snapshots.values()) {
+                if (tag.equals(s.tag()) && s.volume().equals(volume)) {
+                    throw new InvalidArgumentException(
+                            "Volume '"
+                                    + volume
+                                    + "' already has a snapshot tagged '"
+                                    + tag
+                                    + "': "
+                                    + s.id());
+                }
+            }
+        }
+        UUID id = UUID.randomUUID();
+        if (v.root() != 0) {
+            e.store.incRef(v.root());
+        }
+        PoolState.SnapRec rec =
+                new PoolState.SnapRec(
+                        id,
+                        v.base(),
+                        mergeParent,
+                        v.name(),
+                        v.id(),
+                        e.state.seq + 1,
+                        System.currentTimeMillis(),
+                        tag,
+                        v.size(),
+                        v.root(),
+                        e.rootHash(v.root(), v.size()));
+        e.state.putSnapshot(rec);
+        e.state.putVolume(v.withBase(id));
+        indexPending(e, volume, rec);
+        return rec;
     }
 
     /** Binds the extents written since the last snapshot to the new one in the content index. */
@@ -479,7 +436,7 @@ public final class Pool implements AutoCloseable {
     /** Creates a writable volume that starts as an O(1) copy of a snapshot. */
     public Volume clone(UUID snapshotId, String newName) {
         checkName("Volume name", newName);
-        return mutate(
+        return tx.mutate(
                 e -> {
                     PoolState.SnapRec s = e.snapshot(snapshotId);
                     if (e.state.volumes.containsKey(newName)) {
@@ -512,7 +469,7 @@ public final class Pool implements AutoCloseable {
         if (spec == null || spec.isBlank()) {
             throw new InvalidArgumentException("Empty snapshot name");
         }
-        return query(
+        return tx.snapshotQuery(
                 e -> {
                     int at = spec.indexOf('@');
                     if (at >= 0) {
@@ -548,12 +505,13 @@ public final class Pool implements AutoCloseable {
     }
 
     public Optional<Snapshot> findSnapshot(UUID id) {
-        return query(e -> Optional.ofNullable(e.state.snapshots.get(id)).map(this::toSnapshot));
+        return tx.snapshotQuery(
+                e -> Optional.ofNullable(e.state.snapshots.get(id)).map(this::toSnapshot));
     }
 
     /** All snapshots, oldest first (by generation). */
     public List<Snapshot> snapshots() {
-        return query(
+        return tx.snapshotQuery(
                 e -> {
                     List<Snapshot> out = new ArrayList<>();
                     for (PoolState.SnapRec s : e.state.snapshots.values()) {
@@ -569,7 +527,7 @@ public final class Pool implements AutoCloseable {
      * first snapshot or at a parent that is no longer in the pool.
      */
     public List<Snapshot> lineage(UUID snapshotId) {
-        return query(
+        return tx.snapshotQuery(
                 e -> {
                     List<Snapshot> out = new ArrayList<>();
                     PoolState.SnapRec s = e.snapshot(snapshotId);
@@ -583,7 +541,7 @@ public final class Pool implements AutoCloseable {
 
     /** Deletes a volume; space nothing else references is freed. */
     public void deleteVolume(String name) {
-        mutate(
+        tx.mutate(
                 e -> {
                     PoolState.VolumeRec v = e.volume(name);
                     leases.checkFree(Leases.volume(name), "Volume '" + name + "'", "deleted");
@@ -599,7 +557,7 @@ public final class Pool implements AutoCloseable {
 
     /** Deletes a snapshot; space nothing else references is freed. */
     public void deleteSnapshot(UUID id) {
-        mutate(
+        tx.mutate(
                 e -> {
                     PoolState.SnapRec s = e.snapshot(id);
                     leases.checkFree(Leases.snapshot(id), "Snapshot " + id, "deleted");
@@ -620,7 +578,7 @@ public final class Pool implements AutoCloseable {
      * becomes its new base (like {@code git rebase --onto}). Data is shared, not copied.
      */
     public MergeResult rebase(String volume, UUID onto) {
-        return mutate(
+        return tx.mutate(
                 e -> {
                     leases.checkFree(Leases.volume(volume), "Volume '" + volume + "'", "rebased");
                     Lineage.Outcome o = new Lineage(e).rebase(volume, onto);
@@ -644,7 +602,7 @@ public final class Pool implements AutoCloseable {
         if (tag != null) {
             checkName("Tag", tag);
         }
-        return mutate(
+        return tx.mutate(
                 e -> {
                     leases.checkFree(
                             Leases.volume(volume), "Volume '" + volume + "'", "merged into");
@@ -662,7 +620,7 @@ public final class Pool implements AutoCloseable {
 
     /** The changed block ranges from {@code from} to {@code to}, visiting only modified nodes. */
     public SnapshotDiff diff(UUID from, UUID to) {
-        return query(
+        return tx.snapshotQuery(
                 e -> {
                     PoolState.SnapRec a = e.snapshot(from);
                     PoolState.SnapRec b = e.snapshot(to);
@@ -682,7 +640,7 @@ public final class Pool implements AutoCloseable {
 
     /** The changes of a snapshot against an empty volume (for a first exo-clone). */
     public SnapshotDiff diffFromEmpty(UUID to) {
-        return query(
+        return tx.snapshotQuery(
                 e -> {
                     PoolState.SnapRec b = e.snapshot(to);
                     Differ d = new Differ(e.store);
@@ -693,7 +651,7 @@ public final class Pool implements AutoCloseable {
 
     /** Reads {@code length} bytes of a snapshot's image; unwritten ranges read as zeros. */
     public byte[] read(UUID snapshotId, long offset, int length) {
-        return query(
+        return tx.snapshotQuery(
                 e -> {
                     PoolState.SnapRec s = e.snapshot(snapshotId);
                     return e.read(s.root(), s.size(), offset, length);
@@ -705,7 +663,7 @@ public final class Pool implements AutoCloseable {
      * hash: damaged storage throws {@link CorruptDataException} instead of returning wrong bytes.
      */
     public byte[] readVerified(UUID snapshotId, long offset, int length) {
-        return query(
+        return tx.snapshotQuery(
                 e -> {
                     PoolState.SnapRec s = e.snapshot(snapshotId);
                     return e.read(s.root(), s.size(), offset, length, true);
@@ -714,7 +672,7 @@ public final class Pool implements AutoCloseable {
 
     /** The extents of a snapshot intersecting blocks {@code [startBlock, endBlock)}, in order. */
     public List<Extent> extents(UUID snapshotId, long startBlock, long endBlock) {
-        return query(
+        return tx.snapshotQuery(
                 e -> {
                     PoolState.SnapRec s = e.snapshot(snapshotId);
                     List<Extent> out = new ArrayList<>();
@@ -731,7 +689,7 @@ public final class Pool implements AutoCloseable {
      * lineage as dedup references.
      */
     public ExportPlan exportPlan(UUID snapshotId) {
-        return query(e -> new Exchange(e).plan(snapshotId, null, this::toSnapshot));
+        return tx.snapshotQuery(e -> new Exchange(e).plan(snapshotId, null, this::toSnapshot));
     }
 
     /**
@@ -740,7 +698,7 @@ public final class Pool implements AutoCloseable {
      * parent.
      */
     public ExportPlan exportPlan(UUID snapshotId, UUID base) {
-        return query(e -> new Exchange(e).plan(snapshotId, base, this::toSnapshot));
+        return tx.snapshotQuery(e -> new Exchange(e).plan(snapshotId, base, this::toSnapshot));
     }
 
     /**
@@ -752,7 +710,7 @@ public final class Pool implements AutoCloseable {
      * @throws CorruptDataException when data does not match its hash or the root differs
      */
     public Snapshot importSnapshot(ImportRequest request, java.util.Iterator<ChangeRange> ranges) {
-        return mutate(
+        return tx.mutate(
                 e -> {
                     PoolState.SnapRec existing = e.state.snapshots.get(request.id());
                     if (existing != null) {
@@ -767,7 +725,7 @@ public final class Pool implements AutoCloseable {
                         return snap;
                     } catch (InvalidArgumentException | NotFoundException bad) {
                         // Validation failed half-way: drop the transaction, keep the pool as is.
-                        reload();
+                        tx.reload();
                         throw bad;
                     }
                 });
@@ -791,7 +749,7 @@ public final class Pool implements AutoCloseable {
         }
         Staging staging;
         synchronized (this) {
-            staging = engine().staging;
+            staging = tx.engine().staging;
         }
         try {
             return staging.take(file, move);
@@ -804,7 +762,7 @@ public final class Pool implements AutoCloseable {
     public StagedFile stage(java.io.InputStream in) {
         Staging staging;
         synchronized (this) {
-            staging = engine().staging;
+            staging = tx.engine().staging;
         }
         try {
             return staging.take(in);
@@ -818,7 +776,7 @@ public final class Pool implements AutoCloseable {
      * with their changed ranges: what the change feed publishes.
      */
     public SnapshotChanges changes(UUID snapshotId) {
-        return query(e -> new Exchange(e).changes(snapshotId, this::toSnapshot));
+        return tx.snapshotQuery(e -> new Exchange(e).changes(snapshotId, this::toSnapshot));
     }
 
     /** Registers a listener told about every snapshot after it is durable. */
@@ -844,7 +802,7 @@ public final class Pool implements AutoCloseable {
 
     /** A durable setting of the pool (for example a consumer's cursor), or empty. */
     public Optional<String> property(String key) {
-        return query(e -> Optional.ofNullable(e.state.properties.get(key)));
+        return tx.query(e -> Optional.ofNullable(e.state.properties.get(key)));
     }
 
     /** Sets (or, with null, removes) a durable setting; committed before this returns. */
@@ -852,7 +810,7 @@ public final class Pool implements AutoCloseable {
         if (key == null || key.isEmpty() || key.length() > 256) {
             throw new InvalidArgumentException("Property key must be 1-256 characters: " + key);
         }
-        mutate(
+        tx.mutate(
                 e -> {
                     e.state.setProperty(key, value);
                     e.commit();
@@ -870,7 +828,7 @@ public final class Pool implements AutoCloseable {
      * @throws NotFoundException when there is no such volume
      */
     public Lease leaseVolume(String name, String holder) {
-        return query(
+        return tx.query(
                 e -> {
                     e.volume(name);
                     return leases.add(Leases.volume(name), holder);
@@ -884,7 +842,7 @@ public final class Pool implements AutoCloseable {
      * @throws NotFoundException when there is no such snapshot
      */
     public Lease leaseSnapshot(UUID id, String holder) {
-        return query(
+        return tx.snapshotQuery(
                 e -> {
                     e.snapshot(id);
                     return leases.add(Leases.snapshot(id), holder);
@@ -901,7 +859,7 @@ public final class Pool implements AutoCloseable {
 
     /** Space accounting for every volume and snapshot. */
     public PoolStats stat() {
-        return query(e -> new SpaceAccounting(e).run());
+        return tx.query(e -> new SpaceAccounting(e).run());
     }
 
     /** Verifies every invariant of the pool and re-hashes all data. Never modifies it. */
@@ -911,40 +869,36 @@ public final class Pool implements AutoCloseable {
 
     /** Verifies every invariant; {@code verifyData} also re-hashes every extent's bytes. */
     public CheckReport check(boolean verifyData) {
-        return query(e -> new Checker(e, verifyData).run());
+        return tx.query(e -> new Checker(e, verifyData).run());
     }
 
     /** Makes every write so far durable (a group commit). */
     public void sync() {
-        syncData();
-        mutate(
-                e -> {
-                    e.commit();
-                    return null;
-                });
+        tx.throwGroupCommitFailure();
+        tx.sync();
     }
 
     /**
      * Makes the data written so far durable without committing it: fsyncs the data segments written
      * since the last commit, holding the pool's monitor only to list them, so reads and writes go
-     * on meanwhile. The commit that follows then has little data left to sync while it holds the
-     * monitor. Commits are correct without this; {@link #sync()} and {@link #snapshot} call it
-     * first. If an fsync fails, the open transaction is discarded (as by a failed commit, counted
-     * in {@link #resets()}): the data may not be on disk, and a later fsync of the same file could
-     * report success.
+     * on meanwhile. The commit that follows then has less data left to sync (commits do their
+     * fsyncs outside the monitor too; this only shortens them). Commits are correct without it. If
+     * an fsync fails, the open transaction is discarded (as by a failed commit, counted in {@link
+     * #resets()}): the data may not be on disk, and a later fsync of the same file could report
+     * success.
      */
     public void syncData() {
         if (!options.fsync() || Thread.holdsLock(this)) {
             return; // under the monitor it would only make everyone wait; the commit syncs
         }
-        List<FileLayer.Handle> files = query(e -> e.segments.touchedHandles());
+        List<FileLayer.Handle> files = tx.query(e -> e.segments.touchedHandles());
         for (FileLayer.Handle h : files) {
             try {
                 h.force();
             } catch (java.nio.channels.ClosedChannelException e) {
                 // the segment was deleted, or the engine reloaded: nothing to make durable
             } catch (IOException e) {
-                mutate(
+                tx.mutate(
                         x -> {
                             throw new IOException("fsync of written data failed: " + e, e);
                         });
@@ -963,7 +917,7 @@ public final class Pool implements AutoCloseable {
      *     of bytes copied
      */
     public long compact() {
-        return mutate(
+        return tx.mutate(
                 e -> {
                     long before = NativeFiles.allocatedBytes(e.dir.resolve(Engine.SEGMENTS));
                     e.commitReclaiming();
@@ -984,36 +938,26 @@ public final class Pool implements AutoCloseable {
      * reloads its last commit). A client that wrote since its last {@link #sync()} and sees this
      * number change has lost those writes, and must not report them durable.
      */
-    public synchronized long resets() {
-        return resets;
+    public long resets() {
+        return tx.resets();
     }
 
     /** The generation of the last commit. */
     public long generation() {
-        return query(Engine::generation);
+        return tx.query(Engine::generation);
     }
 
     /** Commits pending writes and releases the lock. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!tx.close()) {
             return;
         }
         try {
-            if (engine != null) {
-                try {
-                    engine.commit();
-                } finally {
-                    engine.close();
-                }
-            }
+            lock.release();
+        } catch (IOException e) {
+            // released when the channel closes
         } finally {
-            closed = true;
-            try {
-                lock.release();
-            } catch (IOException e) {
-                // released when the channel closes
-            }
             Engine.closeQuietly(lockChannel);
         }
     }

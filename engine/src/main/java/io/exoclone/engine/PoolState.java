@@ -61,7 +61,7 @@ final class PoolState {
     final Map<String, VolumeRec> volumes = new TreeMap<>();
     final Map<UUID, SnapRec> snapshots = new LinkedHashMap<>();
     final Map<Long, Integer> pageRefs = new HashMap<>();
-    final Map<Long, AllocRec> allocs = new HashMap<>();
+    final LongKeyMap<AllocRec> allocs = new LongKeyMap<>();
 
     /** Segment id to its length in bytes (committed plus appended by the open transaction). */
     final Map<Integer, Long> segments = new TreeMap<>();
@@ -81,7 +81,7 @@ final class PoolState {
     final Set<String> dirtyVolumes = new HashSet<>();
     final Set<UUID> dirtySnapshots = new HashSet<>();
     final Set<Long> dirtyPages = new HashSet<>();
-    final Set<Long> dirtyAllocs = new HashSet<>();
+    final Set<Long> dirtyAllocs = java.util.Collections.newSetFromMap(new LongKeyMap<>());
     final Set<Integer> dirtySegments = new HashSet<>();
 
     boolean hasChanges() {

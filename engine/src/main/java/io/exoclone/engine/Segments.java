@@ -131,14 +131,14 @@ final class Segments {
         return out;
     }
 
-    /** fsyncs every segment written since the last commit. */
-    void syncTouched(boolean fsync) throws IOException {
-        if (fsync) {
-            for (int seg : touched) {
-                handle(seg).force();
-            }
-        }
+    /**
+     * The files of the segments written since the last commit, for that commit to fsync; later
+     * writes count for the next one.
+     */
+    java.util.List<FileLayer.Handle> freezeTouched() throws IOException {
+        java.util.List<FileLayer.Handle> out = touchedHandles();
         touched.clear();
+        return out;
     }
 
     /** Cuts a segment back to its committed length (after a crash left a torn tail). */

@@ -12,7 +12,7 @@ import java.util.Map;
  * A file layer that counts every mutating I/O step (write, fsync, truncate, delete, directory sync)
  * and, at a chosen step, fails it or cuts it and "loses power": afterwards every call fails, and
  * {@link #powerLoss} reverts whatever a real disk could have lost (writes since the file's last
- * fsync).
+ * fsync). Thread-safe: steps are counted in the order they take the layer's lock.
  */
 final class FaultyFileLayer implements FileLayer {
     enum Mode {
@@ -40,16 +40,34 @@ final class FaultyFileLayer implements FileLayer {
         this.mode = mode;
     }
 
-    long steps() {
+    private volatile long forceDelayMillis;
+
+    /** From now on every fsync first waits this long (a slow disk), outside the layer's lock. */
+    void delayForces(long millis) {
+        forceDelayMillis = millis;
+    }
+
+    private void delayForce() {
+        long d = forceDelayMillis;
+        if (d > 0) {
+            try {
+                Thread.sleep(d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    synchronized long steps() {
         return steps;
     }
 
-    boolean fired() {
+    synchronized boolean fired() {
         return steps >= failAt;
     }
 
     /** Reverts every write a power loss could have lost. */
-    void powerLoss() throws IOException {
+    synchronized void powerLoss() throws IOException {
         for (var e : unsynced.entrySet()) {
             List<Undo> undos = e.getValue();
             if (!real.exists(e.getKey())) {
@@ -100,66 +118,77 @@ final class FaultyFileLayer implements FileLayer {
         return new Handle() {
             @Override
             public void write(ByteBuffer src, long position) throws IOException {
-                boolean faulty = step();
-                int len = src.remaining();
-                long size = h.size();
-                ByteBuffer old =
-                        ByteBuffer.allocate((int) Math.max(0, Math.min(len, size - position)));
-                h.read(old, position);
-                unsynced.computeIfAbsent(path, k -> new ArrayList<>())
-                        .add(new Undo(position, old.array(), size));
-                if (faulty && mode == Mode.CRASH_TORN) {
-                    ByteBuffer half = src.duplicate();
-                    half.limit(half.position() + len / 2);
-                    h.write(half, position);
-                    powerLossAfterTear(path, position, len / 2);
-                    die();
-                }
-                h.write(src, position);
-                if (faulty) {
-                    die();
+                synchronized (FaultyFileLayer.this) {
+                    boolean faulty = step();
+                    int len = src.remaining();
+                    long size = h.size();
+                    ByteBuffer old =
+                            ByteBuffer.allocate((int) Math.max(0, Math.min(len, size - position)));
+                    h.read(old, position);
+                    unsynced.computeIfAbsent(path, k -> new ArrayList<>())
+                            .add(new Undo(position, old.array(), size));
+                    if (faulty && mode == Mode.CRASH_TORN) {
+                        ByteBuffer half = src.duplicate();
+                        half.limit(half.position() + len / 2);
+                        h.write(half, position);
+                        powerLossAfterTear(path, position, len / 2);
+                        die();
+                    }
+                    h.write(src, position);
+                    if (faulty) {
+                        die();
+                    }
                 }
             }
 
             @Override
             public int read(ByteBuffer dst, long position) throws IOException {
-                if (dead) {
-                    throw new IOException("injected: power is off");
+                synchronized (FaultyFileLayer.this) {
+                    if (dead) {
+                        throw new IOException("injected: power is off");
+                    }
+                    return h.read(dst, position);
                 }
-                return h.read(dst, position);
             }
 
             @Override
             public long size() throws IOException {
-                if (dead) {
-                    throw new IOException("injected: power is off");
+                synchronized (FaultyFileLayer.this) {
+                    if (dead) {
+                        throw new IOException("injected: power is off");
+                    }
+                    return h.size();
                 }
-                return h.size();
             }
 
             @Override
             public void truncate(long size) throws IOException {
-                boolean faulty = step();
-                long old = h.size();
-                if (size < old) {
-                    ByteBuffer cut = ByteBuffer.allocate((int) (old - size));
-                    h.read(cut, size);
-                    unsynced.computeIfAbsent(path, k -> new ArrayList<>())
-                            .add(new Undo(size, cut.array(), old));
-                }
-                h.truncate(size);
-                if (faulty) {
-                    die();
+                synchronized (FaultyFileLayer.this) {
+                    boolean faulty = step();
+                    long old = h.size();
+                    if (size < old) {
+                        ByteBuffer cut = ByteBuffer.allocate((int) (old - size));
+                        h.read(cut, size);
+                        unsynced.computeIfAbsent(path, k -> new ArrayList<>())
+                                .add(new Undo(size, cut.array(), old));
+                    }
+                    h.truncate(size);
+                    if (faulty) {
+                        die();
+                    }
                 }
             }
 
             @Override
             public void force() throws IOException {
-                boolean faulty = step();
-                h.force();
-                unsynced.remove(path);
-                if (faulty) {
-                    die();
+                delayForce();
+                synchronized (FaultyFileLayer.this) {
+                    boolean faulty = step();
+                    h.force();
+                    unsynced.remove(path);
+                    if (faulty) {
+                        die();
+                    }
                 }
             }
 
@@ -192,7 +221,7 @@ final class FaultyFileLayer implements FileLayer {
     }
 
     @Override
-    public void delete(Path path) throws IOException {
+    public synchronized void delete(Path path) throws IOException {
         boolean faulty = step();
         real.delete(path);
         unsynced.remove(path);
@@ -217,7 +246,7 @@ final class FaultyFileLayer implements FileLayer {
     }
 
     /** Counts one step around a call of the real layer, failing or cutting it when it is due. */
-    private <T> T stepped(Call<T> call) throws IOException {
+    private synchronized <T> T stepped(Call<T> call) throws IOException {
         boolean faulty = step();
         T result = call.run();
         if (faulty) {

@@ -83,7 +83,14 @@ final class Exports {
         return writes.get();
     }
 
-    /** After a successful commit, under the pool's monitor, with its reset count. */
+    /** Before a commit: takes the writes it must make durable (see {@link UnflushedWrites}). */
+    void beginCommit() {
+        for (UnflushedWrites u : unflushed.values()) {
+            u.beginCommit();
+        }
+    }
+
+    /** After a successful commit, with the pool's reset count after it. */
     void committed(long resets) {
         for (UnflushedWrites u : unflushed.values()) {
             u.committed(resets);

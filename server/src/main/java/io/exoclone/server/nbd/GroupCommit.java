@@ -95,16 +95,14 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * One commit, and the reset count it saw, under the pool's monitor. The data is synced first,
-     * outside the monitor, so other connections read and write during the longest fsync.
+     * One commit, and whether the writes before it survived (see {@link UnflushedWrites}). The pool
+     * does the commit's I/O outside its monitor, so other connections read and write meanwhile.
      */
     private RuntimeException commit() {
         try {
-            pool.syncData();
-            synchronized (pool) {
-                pool.sync();
-                exports.committed(pool.resets());
-            }
+            exports.beginCommit();
+            pool.sync();
+            exports.committed(pool.resets());
             return null;
         } catch (RuntimeException e) {
             return e;

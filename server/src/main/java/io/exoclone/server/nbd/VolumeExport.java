@@ -49,19 +49,17 @@ final class VolumeExport implements Export {
 
     @Override
     public void write(long offset, byte[] data, int length) {
-        synchronized (pool) {
-            unflushed.noteWrite(pool.resets());
-            volume.write(offset, data, 0, length);
-        }
+        long resets = pool.resets(); // before: a reset after it is a loss (see UnflushedWrites)
+        volume.write(offset, data, 0, length);
+        unflushed.noteWrite(resets);
         writes.incrementAndGet();
     }
 
     @Override
     public void zero(long offset, long length) {
-        synchronized (pool) {
-            unflushed.noteWrite(pool.resets());
-            volume.trim(offset, length);
-        }
+        long resets = pool.resets();
+        volume.trim(offset, length);
+        unflushed.noteWrite(resets);
         writes.incrementAndGet();
     }
 
