@@ -137,6 +137,22 @@ public final class ExocloneWriter implements AutoCloseable {
      *     uncompressed file it is also the payload offset
      */
     public long addData(long startBlock, int blocks, ByteBuffer data, byte[] sha256) {
+        return addData(startBlock, blocks, data, sha256, true);
+    }
+
+    /**
+     * As {@link #addData(long, int, ByteBuffer, byte[])}, but {@code sha256} (required) is taken as
+     * given, not recomputed: for a caller that carries the hash the source engine computed when it
+     * wrote those bytes (the streaming assembler), so that each payload byte is hashed once per
+     * site. The bytes stay covered twice: by this file's digest, computed as they are written, and
+     * by every importer, which verifies each range against {@code sha256} before it commits.
+     */
+    public long addHashedData(long startBlock, int blocks, ByteBuffer data, byte[] sha256) {
+        return addData(startBlock, blocks, data, requireHash(sha256), false);
+    }
+
+    private long addData(
+            long startBlock, int blocks, ByteBuffer data, byte[] sha256, boolean check) {
         requireOpen();
         reject(ranges.placementProblem(startBlock, blocks));
         long length = (long) blocks * BS;
@@ -146,14 +162,20 @@ public final class ExocloneWriter implements AutoCloseable {
                             "Data for blocks [%d, +%d) must be %d bytes, got %d",
                             startBlock, blocks, length, data.remaining()));
         }
-        MessageDigest md = Hashes.sha256();
-        md.update(data.duplicate());
-        byte[] hash = md.digest();
-        if (sha256 != null && !Arrays.equals(requireHash(sha256), hash)) {
-            throw new InvalidArgumentException(
-                    String.format(
-                            "SHA-256 %s given for blocks [%d, +%d) does not match their data (%s)",
-                            Hex.encode(sha256), startBlock, blocks, Hex.encode(hash)));
+        byte[] hash;
+        if (check) {
+            MessageDigest md = Hashes.sha256();
+            md.update(data.duplicate());
+            hash = md.digest();
+            if (sha256 != null && !Arrays.equals(requireHash(sha256), hash)) {
+                throw new InvalidArgumentException(
+                        String.format(
+                                "SHA-256 %s given for blocks [%d, +%d) does not match their data"
+                                        + " (%s)",
+                                Hex.encode(sha256), startBlock, blocks, Hex.encode(hash)));
+            }
+        } else {
+            hash = sha256.clone();
         }
         long payloadOffset = ranges.nextPayloadOffset();
         long contentOffset = ranges.nextContentOffset();

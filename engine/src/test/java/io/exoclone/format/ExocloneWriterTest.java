@@ -75,6 +75,34 @@ class ExocloneWriterTest {
         assertThat(BadFiles.ranges(file)).hasSize(3);
     }
 
+    @Test
+    void hashedDataWritesTheSameRangesAndAWrongHashIsCaughtByTheReader() throws IOException {
+        Path checked = dir.resolve("checked.exo");
+        Path hashed = dir.resolve("hashed.exo");
+        Path wrong = dir.resolve("wrong.exo");
+        try (ExocloneWriter a = ExocloneWriter.builder(ID).open(checked);
+                ExocloneWriter b = ExocloneWriter.builder(ID).open(hashed);
+                ExocloneWriter c = ExocloneWriter.builder(ID).open(wrong)) {
+            a.addData(3, 2, blocks(2, 7), sha(blocks(2, 7)));
+            b.addHashedData(3, 2, blocks(2, 7), sha(blocks(2, 7)));
+            // The hash of other bytes: not checked here, so it is the reader that must refuse.
+            c.addHashedData(3, 2, blocks(2, 7), sha(blocks(2, 8)));
+            assertRefused(() -> b.addHashedData(9, 1, blocks(1, 1), null), "got null");
+            for (ExocloneWriter w : List.of(a, b, c)) {
+                w.finish(ROOT, 4096 * 16, Optional.empty());
+            }
+        }
+        for (Path f : List.of(checked, hashed)) {
+            assertThat(BadFiles.failure(f, Optional.empty())).isNull();
+            ExocloneRange.Data d = (ExocloneRange.Data) BadFiles.ranges(f).get(0);
+            assertThat(d.startBlock()).isEqualTo(3);
+            assertThat(d.blockCount()).isEqualTo(2);
+            assertThat(d.sha256()).isEqualTo(sha(blocks(2, 7)));
+        }
+        assertThat(Files.size(hashed)).isEqualTo(Files.size(checked));
+        assertThat(BadFiles.corrupt(wrong)).hasMessageContaining("SHA-256");
+    }
+
     private static void assertRefused(Runnable call, String message) {
         assertThatThrownBy(call::run)
                 .isInstanceOf(InvalidArgumentException.class)

@@ -88,7 +88,8 @@ final class AssemblyFile {
         long length = c.lengthBytes(blockSize);
         switch (c.kind) {
             case Chunk.DATA ->
-                    writer.addData(c.startBlock, c.blocks, ByteBuffer.wrap(c.data), c.contentHash);
+                    writer.addHashedData(
+                            c.startBlock, c.blocks, ByteBuffer.wrap(c.data), c.contentHash);
             case Chunk.DEDUP ->
                     writer.addDedup(
                             c.startBlock,
