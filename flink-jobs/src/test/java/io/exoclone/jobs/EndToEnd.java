@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.exoclone.engine.Pool;
 import io.exoclone.format.Compression;
 import io.exoclone.jobs.assemble.FeedEvent;
+import io.exoclone.jobs.assemble.SnapshotAssembler;
 import io.exoclone.schemas.ExoclonePublished;
 import io.exoclone.testutils.EmbeddedKafka;
 import io.exoclone.testutils.LocalFlinkCluster;
@@ -129,7 +130,15 @@ final class EndToEnd {
                     .hasSize(snapshots.size())
                     .allMatch(n -> n.endsWith(".exo") && !n.startsWith("."));
             ReplicaCheck.importAndCompare(source, snapshots, published, hadoop, tmp, compression);
+            // A running job's accumulators reach the JobManager with the task managers'
+            // heartbeats: right after a restore the new attempts may not have reported yet.
             Map<String, Object> accumulators = job.getAccumulators().get();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!accumulators.containsKey(SnapshotAssembler.FILES_RESUMED)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                accumulators = job.getAccumulators().get();
+            }
             job.cancel().get();
             System.out.println(prefix + " accumulators: " + accumulators);
             return accumulators;
