@@ -17,6 +17,8 @@ import io.exoclone.testutils.LocalFlinkCluster;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,10 +137,7 @@ public final class EndToEndBench {
                     ChangeFeed feed =
                             ChangeFeed.start(
                                     source,
-                                    ChangeFeedConfig.builder()
-                                            .bootstrapServers(kafka.bootstrapServers())
-                                            .topicPartitions(2)
-                                            .build(),
+                                    feedConfig(kafka.bootstrapServers()),
                                     new FeedListener() {
                                         @Override
                                         public void published(PublishedSnapshot s) {
@@ -170,6 +169,21 @@ public final class EndToEndBench {
                 parallelism, checkpointMs);
     }
 
+    /**
+     * The feed's settings: 2 partitions; {@code -Dbench.feedCompression=lz4} (or another codec)
+     * sets the producer's {@code compression.type}, which the feed also puts on the topic it
+     * creates.
+     */
+    private static ChangeFeedConfig feedConfig(String bootstrap) {
+        ChangeFeedConfig.Builder b =
+                ChangeFeedConfig.builder().bootstrapServers(bootstrap).topicPartitions(2);
+        String compression = System.getProperty("bench.feedCompression");
+        if (compression != null) {
+            b.producerProperty("compression.type", compression);
+        }
+        return b.build();
+    }
+
     private static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
@@ -186,6 +200,12 @@ public final class EndToEndBench {
         source.createVolume("b", (long) mib << 20);
         SplittableRandom random = new SplittableRandom(1);
         byte[] buffer = new byte[1 << 20];
+        // -Dbench.image=FILE: the data is FILE's bytes in order (a file-system image: a
+        // compressible workload) instead of random bytes; wraps around at its end.
+        String image = System.getProperty("bench.image");
+        FileChannel imageChannel = image == null ? null : FileChannel.open(Path.of(image));
+        long imageChunks = imageChannel == null ? 0 : imageChannel.size() >> 20;
+        long chunk = 0;
         List<String> ids = new ArrayList<>();
         long start = System.currentTimeMillis();
         for (int s = 0; s * snapshotMib < mib; s++) {
@@ -193,7 +213,17 @@ public final class EndToEndBench {
             Volume v = source.volume(volume);
             long base = (long) (s / 2) * snapshotMib << 20;
             for (int i = 0; i < snapshotMib; i++) {
-                random.nextBytes(buffer);
+                if (imageChannel == null) {
+                    random.nextBytes(buffer);
+                } else {
+                    ByteBuffer b = ByteBuffer.wrap(buffer);
+                    long at = (chunk++ % imageChunks) << 20;
+                    while (b.hasRemaining()) {
+                        if (imageChannel.read(b, at + b.position()) < 0) {
+                            throw new IOException("Short read of " + image);
+                        }
+                    }
+                }
                 v.write(base + ((long) i << 20), buffer);
             }
             Snapshot snap = source.snapshot(volume, "s" + s);
@@ -201,6 +231,9 @@ public final class EndToEndBench {
             ids.add(snap.id().toString());
         }
         long written = System.currentTimeMillis();
+        if (imageChannel != null) {
+            imageChannel.close();
+        }
         long end = awaitImported(ids, Duration.ofMinutes(20));
         long bytes = (long) mib << 20;
         double seconds = (end - start) / 1000.0;
