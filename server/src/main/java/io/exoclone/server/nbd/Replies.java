@@ -7,39 +7,50 @@ import java.util.List;
 /**
  * Writes the replies of one connection in the form negotiated: simple replies, or structured ones
  * once the client asked for them (then every read and every error is structured; other successes
- * stay simple, which the protocol allows).
+ * stay simple, which the protocol allows). The connection's own thread queues its replies ({@link
+ * Wire#queue}); another thread's are written at once.
  */
 final class Replies {
     private final Wire wire;
     private final boolean structured;
+    private final boolean queued;
 
-    Replies(Wire wire, boolean structured) {
+    Replies(Wire wire, boolean structured, boolean queued) {
         this.wire = wire;
         this.structured = structured;
+        this.queued = queued;
+    }
+
+    private void send(ByteBuffer... parts) throws IOException {
+        if (queued) {
+            wire.queue(parts);
+        } else {
+            wire.write(parts);
+        }
     }
 
     /** Success of a command without data. */
     void ok(long cookie) throws IOException {
-        wire.write(SimpleReply.header(0, cookie));
+        send(SimpleReply.header(0, cookie));
     }
 
     /** Failure of any command. */
     void error(long cookie, NbdError error, String message) throws IOException {
         if (structured) {
-            wire.write(StructuredReply.error(cookie, error, message));
+            send(StructuredReply.error(cookie, error, message));
         } else {
-            wire.write(SimpleReply.header(error.code(), cookie));
+            send(SimpleReply.header(error.code(), cookie));
         }
     }
 
     /** The data of a successful read of {@code data.length} bytes at {@code offset}. */
     void data(long cookie, long offset, byte[] data) throws IOException {
         if (!structured) {
-            wire.write(SimpleReply.header(0, cookie), ByteBuffer.wrap(data));
+            send(SimpleReply.header(0, cookie), ByteBuffer.wrap(data));
         } else if (data.length == 0) {
-            wire.write(StructuredReply.none(cookie));
+            send(StructuredReply.none(cookie));
         } else {
-            wire.write(
+            send(
                     StructuredReply.offsetData(cookie, offset, data.length, true),
                     ByteBuffer.wrap(data));
         }
@@ -47,7 +58,7 @@ final class Replies {
 
     /** The answer to a block status request in the {@code base:allocation} context. */
     void blockStatus(long cookie, List<AllocationMap.Descriptor> descriptors) throws IOException {
-        wire.write(
+        send(
                 StructuredReply.blockStatus(
                         cookie, MetaContexts.BASE_ALLOCATION_ID, descriptors, true));
     }

@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * The transmission phase of one connection: requests are read and carried out in order by the
- * connection's thread, and answered as soon as they are done, except flushes and FUA writes, which
- * are answered by the commit that makes them durable ({@link GroupCommit}). A refused request gets
- * an error reply and the connection goes on; {@code NBD_CMD_DISC}, the end of the stream or a
+ * connection's thread, and answered as soon as they are done (the replies to the requests of one
+ * read from the socket go out together, see {@link Wire#queue}), except flushes and FUA writes,
+ * which are answered by the commit that makes them durable ({@link GroupCommit}). A refused request
+ * gets an error reply and the connection goes on; {@code NBD_CMD_DISC}, the end of the stream or a
  * broken header end it, after every pending reply was sent.
  */
 final class Transmission {
@@ -20,6 +21,7 @@ final class Transmission {
     private final Session session;
     private final Export export;
     private final Replies replies;
+    private final Replies durableReplies;
     private final GroupCommit commits;
     private final DeferredReplies deferred;
     private final PrintWriter log;
@@ -35,7 +37,8 @@ final class Transmission {
         this.wire = wire;
         this.session = session;
         this.export = session.export();
-        this.replies = new Replies(wire, session.structuredReplies());
+        this.replies = new Replies(wire, session.structuredReplies(), true);
+        this.durableReplies = new Replies(wire, session.structuredReplies(), false);
         this.commits = commits;
         this.deferred = deferred;
         this.log = log;
@@ -52,6 +55,7 @@ final class Transmission {
                 }
                 Request r = Request.decode(header);
                 if (r.type() == Request.DISC) {
+                    wire.flush();
                     return;
                 }
                 serve(r);
@@ -184,13 +188,13 @@ final class Transmission {
     private void sendDurable(Request r, RuntimeException failure, long losses) {
         try {
             if (failure != null) {
-                replies.error(
+                durableReplies.error(
                         r.cookie(),
                         NbdError.EIO,
                         "Commit failed; writes since the last flush are lost: "
                                 + failure.getMessage());
             } else if (losses != session.lossesAtStart()) {
-                replies.error(
+                durableReplies.error(
                         r.cookie(),
                         NbdError.EIO,
                         "Writes acknowledged on "
@@ -198,7 +202,7 @@ final class Transmission {
                                 + " were lost when the pool discarded its open transaction after"
                                 + " an error; reconnect and write them again");
             } else {
-                replies.ok(r.cookie());
+                durableReplies.ok(r.cookie());
             }
         } catch (IOException e) {
             // The client is gone; nothing to tell it.

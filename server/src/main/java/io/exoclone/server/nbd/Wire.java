@@ -10,6 +10,11 @@ import java.nio.channels.GatheringByteChannel;
  * The byte stream of one connection: buffered reads by one thread (the connection's), and whole
  * messages written atomically by any thread (replies to flushes come from the commit thread).
  *
+ * <p>The connection's thread {@linkplain #queue queues} its replies: they go out together in one
+ * system call before the thread next reads from the socket (or when the buffer is full), so the
+ * replies to the requests that one read brought in cost one write, not one each. A message written
+ * by another thread with {@link #write} first sends what is queued.
+ *
  * <p>Large heap buffers go through the channel in slices of {@value #SLICE} bytes: the JDK copies a
  * heap buffer into a temporary direct buffer of the same size and caches one per thread, so a 32
  * MiB read reply written whole would pin 32 MiB of native memory in every connection thread.
@@ -17,9 +22,13 @@ import java.nio.channels.GatheringByteChannel;
 final class Wire {
     static final int SLICE = 256 * 1024;
 
+    /** Bytes of replies queued before they are sent. */
+    static final int QUEUE_BYTES = 64 * 1024;
+
     private final ByteChannel channel;
     private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
     private final Object writeLock = new Object();
+    private final ByteBuffer out = ByteBuffer.allocateDirect(QUEUE_BYTES); // guarded by writeLock
 
     Wire(ByteChannel channel) {
         this.channel = channel;
@@ -36,6 +45,7 @@ final class Wire {
             throw new IllegalArgumentException("Message of " + n + " bytes exceeds the buffer");
         }
         if (in.remaining() < n) {
+            flush(); // the read may block: the client must have every reply before
             in.compact();
             try {
                 while (in.position() < n) {
@@ -73,6 +83,9 @@ final class Wire {
     void readFully(byte[] dst, int offset, int length) throws IOException {
         int done = Math.min(length, in.remaining());
         in.get(dst, offset, done);
+        if (done < length) {
+            flush();
+        }
         while (done < length) {
             ByteBuffer target = ByteBuffer.wrap(dst, offset + done, Math.min(SLICE, length - done));
             int n = channel.read(target);
@@ -90,6 +103,9 @@ final class Wire {
         int buffered = (int) Math.min(left, in.remaining());
         in.position(in.position() + buffered);
         left -= buffered;
+        if (left > 0) {
+            flush();
+        }
         ByteBuffer scratch = ByteBuffer.allocate((int) Math.min(SLICE, Math.max(1, left)));
         while (left > 0) {
             scratch.clear().limit((int) Math.min(scratch.capacity(), left));
@@ -107,19 +123,68 @@ final class Wire {
      */
     void write(ByteBuffer... parts) throws IOException {
         synchronized (writeLock) {
+            sendQueued();
+            writeNow(parts);
+        }
+    }
+
+    /**
+     * Queues the buffers as one message, to be sent with the next {@link #flush} (which the next
+     * read from the socket does first). Only the connection's thread queues.
+     */
+    void queue(ByteBuffer... parts) throws IOException {
+        synchronized (writeLock) {
             long total = 0;
             for (ByteBuffer p : parts) {
                 total += p.remaining();
             }
-            if (channel instanceof GatheringByteChannel g && total <= SLICE) {
-                while (total > 0) {
-                    total -= g.write(parts);
-                }
+            if (total > out.remaining()) {
+                sendQueued();
+            }
+            if (total > out.capacity()) {
+                writeNow(parts);
                 return;
             }
             for (ByteBuffer p : parts) {
-                writeAll(p);
+                out.put(p.duplicate());
             }
+        }
+    }
+
+    /** Sends every queued message. */
+    void flush() throws IOException {
+        synchronized (writeLock) {
+            sendQueued();
+        }
+    }
+
+    private void sendQueued() throws IOException {
+        if (out.position() == 0) {
+            return;
+        }
+        out.flip();
+        try {
+            while (out.hasRemaining()) {
+                channel.write(out);
+            }
+        } finally {
+            out.clear();
+        }
+    }
+
+    private void writeNow(ByteBuffer... parts) throws IOException {
+        long total = 0;
+        for (ByteBuffer p : parts) {
+            total += p.remaining();
+        }
+        if (channel instanceof GatheringByteChannel g && total <= SLICE) {
+            while (total > 0) {
+                total -= g.write(parts);
+            }
+            return;
+        }
+        for (ByteBuffer p : parts) {
+            writeAll(p);
         }
     }
 

@@ -12,6 +12,10 @@ final class BytesChannel implements ByteChannel {
     private final ByteBuffer in;
     private final int chunk;
     final ByteArrayOutputStream written = new ByteArrayOutputStream();
+
+    /** Calls of {@link #write} (a socket's system calls). */
+    int writeCalls;
+
     private boolean open = true;
 
     BytesChannel(byte[] input) {
@@ -37,6 +41,7 @@ final class BytesChannel implements ByteChannel {
 
     @Override
     public int write(ByteBuffer src) {
+        writeCalls++;
         int n = Math.min(src.remaining(), chunk);
         byte[] b = new byte[n];
         src.get(b);
