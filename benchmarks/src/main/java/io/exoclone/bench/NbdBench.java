@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * TARGETS is a comma-separated subset of {@code exoclone,qemu-raw,qemu-qcow2,nbdkit} (default:
- * all); the snapshot latency part runs whenever exoclone is among them.
+ * all); the snapshot latency part runs whenever exoclone is among them. TARGETS {@code snapshots}
+ * runs only that part (exoclone, filled once), for SECONDS of writes.
  *
  * <p>(or {@code benchmarks/nbd-bench.sh}, which builds first).
  */
@@ -88,6 +89,14 @@ public final class NbdBench {
         }
         if (which.contains("nbdkit")) {
             targets.add(NbdTarget.External.nbdkitFile(dir.resolve("nbdkit.img"), SIZE));
+        }
+        if (which.equals(List.of("snapshots"))) {
+            try (NbdTarget.Exoclone only = new NbdTarget.Exoclone(dir.resolve("pool"), SIZE)) {
+                Fio.run(only.uri(), "write", "1m", 16, 0, 0, "1g", List.of());
+                SnapshotLatency.measure(only, dir, seconds);
+            }
+            System.out.println("load after: " + run("uptime").strip());
+            return;
         }
         try {
             for (NbdTarget t : targets) { // fill every export once, so reads read data

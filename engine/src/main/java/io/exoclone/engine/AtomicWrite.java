@@ -149,6 +149,9 @@ final class AtomicWrite {
                     e.pendingIndex.computeIfAbsent(volume, k -> new HashMap<>());
             pending.forEach(into::putIfAbsent);
         }
+        // The trees are swapped or merged below, not written extent by extent: what the pending
+        // index holds is checked against the snapshot's tree when one is taken.
+        e.pendingUnverified.add(volume);
         if (v.root() == base) {
             // Nobody else wrote: the temporary tree becomes the volume's (its reference moves).
             if (v.root() != 0) {

@@ -176,8 +176,7 @@ final class BTree {
                 }
                 parent.keys.remove(slot);
                 parent.children.remove(slot);
-                parent.childSums.remove(slot);
-                parent.recomputeSum();
+                Hashing.sub(parent.sum, parent.childSums.remove(slot));
                 continue;
             }
             Node right = n.overfull() ? split(n) : null;
@@ -191,12 +190,14 @@ final class BTree {
                 }
                 return collapse(n);
             }
+            // The parent's sum moves by what changed below it (not re-added over all children).
             parent.keys.set(slot, n.minKey());
-            parent.childSums.set(slot, n.sum.clone());
+            Hashing.sub(parent.sum, parent.childSums.set(slot, n.sum.clone()));
+            Hashing.add(parent.sum, n.sum);
             if (right != null) {
                 link(parent, slot + 1, right);
+                Hashing.add(parent.sum, right.sum);
             }
-            parent.recomputeSum();
         }
         throw new IllegalStateException("unreachable");
     }

@@ -45,6 +45,7 @@ final class Checker {
         }
         compareRefs();
         checkSpace();
+        checkContentIndex();
         return new CheckReport(problems, visited.size(), extents, space());
     }
 
@@ -97,6 +98,41 @@ final class Checker {
                 leaked,
                 leaks,
                 e.reserve.held());
+    }
+
+    /**
+     * Every content index entry names an extent of a snapshot with exactly its blocks and content
+     * (export turns matches into references to it, so a stale entry would reference wrong bytes).
+     */
+    private void checkContentIndex() {
+        for (var x : e.state.contentIndex.entrySet()) {
+            PoolState.IndexEntry ix = x.getValue();
+            PoolState.SnapRec s = e.state.snapshots.get(ix.snapshot());
+            if (s == null) {
+                problem(
+                        "Content index entry %016x%016x names snapshot %s, which the pool does not"
+                                + " have",
+                        x.getKey().hi(), x.getKey().lo(), ix.snapshot());
+                continue;
+            }
+            boolean found = false;
+            for (LeafEntry le : e.tree.entries(s.root(), ix.lba(), ix.lba() + ix.blocks())) {
+                found |=
+                        le.lba() == ix.lba()
+                                && le.blocks() == ix.blocks()
+                                && PoolState.HashKey.of(le.hash()).equals(x.getKey());
+            }
+            if (!found) {
+                problem(
+                        "Content index entry %016x%016x names blocks [%d, %d) of snapshot %s, which"
+                                + " hold no extent with that content",
+                        x.getKey().hi(),
+                        x.getKey().lo(),
+                        ix.lba(),
+                        ix.lba() + ix.blocks(),
+                        ix.snapshot());
+            }
+        }
     }
 
     private void problem(String fmt, Object... args) {
@@ -199,7 +235,7 @@ final class Checker {
     private void checkExtent(String what, long page, LeafEntry x) {
         long key = x.allocKey();
         allocRefs.merge(key, 1, Integer::sum);
-        PoolState.AllocRec a = e.state.allocs.get(key);
+        PoolState.AllocRec a = e.state.alloc(key);
         if (a == null) {
             problem(
                     "%s: page %d entry at %d names unknown allocation %d:%d",
@@ -235,7 +271,9 @@ final class Checker {
 
     private void compareRefs() {
         Set<Long> pages = new HashSet<>(pageRefs.keySet());
-        pages.addAll(e.state.pageRefs.keySet());
+        for (long p : e.state.pageRefs.keys()) {
+            pages.add(p);
+        }
         for (long p : pages) {
             int want = pageRefs.getOrDefault(p, 0);
             int have = e.state.pageRefs(p);
@@ -244,10 +282,12 @@ final class Checker {
             }
         }
         Set<Long> keys = new HashSet<>(allocRefs.keySet());
-        keys.addAll(e.state.allocs.keySet());
+        for (long k : e.state.allocs.keys()) {
+            keys.add(k);
+        }
         for (long k : keys) {
             int want = allocRefs.getOrDefault(k, 0);
-            PoolState.AllocRec a = e.state.allocs.get(k);
+            PoolState.AllocRec a = e.state.alloc(k);
             int have = a == null ? 0 : a.refs();
             if (want != have) {
                 problem(
@@ -270,20 +310,22 @@ final class Checker {
                                 : "neither" + " referenced nor free (leaked)");
             }
         }
-        for (long p : e.state.pageRefs.keySet()) {
+        for (long p : e.state.pageRefs.keys()) {
             if (p >= e.state.nextPageId) {
                 problem("Page %d is referenced but lies past the end %d", p, e.state.nextPageId);
             }
         }
         Map<Integer, Long> live = new HashMap<>();
         Map<Integer, List<long[]>> ranges = new HashMap<>();
-        for (var a : e.state.allocs.entrySet()) {
-            int seg = LeafEntry.allocSegment(a.getKey());
-            long start = LeafEntry.allocStart(a.getKey());
-            live.merge(seg, (long) a.getValue().blocks(), Long::sum);
-            ranges.computeIfAbsent(seg, k -> new ArrayList<>())
-                    .add(new long[] {start, start + a.getValue().blocks()});
-        }
+        e.state.allocs.forEach(
+                (key, a) -> {
+                    int seg = LeafEntry.allocSegment(key);
+                    long start = LeafEntry.allocStart(key);
+                    int blocks = PoolState.allocBlocks(a);
+                    live.merge(seg, (long) blocks, Long::sum);
+                    ranges.computeIfAbsent(seg, k -> new ArrayList<>())
+                            .add(new long[] {start, start + blocks});
+                });
         for (var r : ranges.entrySet()) {
             List<long[]> list = r.getValue();
             list.sort((x, y) -> Long.compare(x[0], y[0]));

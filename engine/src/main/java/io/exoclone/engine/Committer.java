@@ -9,8 +9,8 @@ import java.util.List;
  *
  * <ol>
  *   <li>{@link #freeze} (under the pool's monitor, in-memory only): takes what the commit writes
- *       (the dirty node pages, the metadata log record, the data files to fsync, the superblock)
- *       and starts the next transaction at once;
+ *       (the dirty node pages, the metadata log record's contents, the data files to fsync) and
+ *       starts the next transaction at once;
  *   <li>{@link #write} (no monitor): writes the pages, fsyncs data, pages and the log record, then
  *       flips the superblock;
  *   <li>{@link #complete} (under the monitor): the bookkeeping of the now durable state.
@@ -41,9 +41,15 @@ final class Committer {
         final long seq;
         final List<Node> pages;
         final List<FileLayer.Handle> dataFiles;
-        final ByteBuffer record;
+        final MetaLog.Frozen record;
         final boolean checkpoint;
-        final Superblock superblock;
+        final long nextPageId;
+        final int currentSegment;
+        final long currentSegmentLength;
+
+        /** Built by {@link #write} once the record's length is known. */
+        private Superblock superblock;
+
         final List<Integer> deadSegments;
         final List<Runnable> hooks;
 
@@ -58,9 +64,9 @@ final class Committer {
                 long seq,
                 List<Node> pages,
                 List<FileLayer.Handle> dataFiles,
-                ByteBuffer record,
+                MetaLog.Frozen record,
                 boolean checkpoint,
-                Superblock superblock,
+                PoolState s,
                 List<Integer> deadSegments,
                 List<Runnable> hooks,
                 boolean addsSnapshot) {
@@ -69,7 +75,9 @@ final class Committer {
             this.dataFiles = dataFiles;
             this.record = record;
             this.checkpoint = checkpoint;
-            this.superblock = superblock;
+            this.nextPageId = s.nextPageId;
+            this.currentSegment = s.currentSegment;
+            this.currentSegmentLength = s.segments.get(s.currentSegment);
             this.deadSegments = deadSegments;
             this.hooks = hooks;
             this.addsSnapshot = addsSnapshot;
@@ -149,15 +157,7 @@ final class Committer {
         long seq = s.seq + 1;
         List<Integer> dead = e.collectDeadSegments();
         boolean checkpoint = logLength > Math.max(CHECKPOINT_MIN_BYTES, 4 * lastCheckpointBytes);
-        ByteBuffer record = MetaLog.encode(s, seq, checkpoint);
-        Superblock sb =
-                new Superblock(
-                        seq,
-                        s.nextPageId,
-                        checkpoint ? logId + 1 : logId,
-                        (checkpoint ? 0 : logLength) + record.remaining(),
-                        s.currentSegment,
-                        s.segments.get(s.currentSegment));
+        MetaLog.Frozen record = MetaLog.freeze(s, seq, checkpoint);
         boolean addsSnapshot = s.dirtySnapshots.stream().anyMatch(s.snapshots::containsKey);
         List<FileLayer.Handle> data;
         try {
@@ -172,7 +172,7 @@ final class Committer {
                         data,
                         record,
                         checkpoint,
-                        sb,
+                        s,
                         dead,
                         e.takeAfterCommitHooks(),
                         addsSnapshot);
@@ -191,6 +191,15 @@ final class Committer {
         boolean fsync = e.options.fsync();
         FileLayer.Handle target = log;
         try {
+            ByteBuffer record = b.record.encode();
+            b.superblock =
+                    new Superblock(
+                            b.seq,
+                            b.nextPageId,
+                            b.checkpoint ? logId + 1 : logId,
+                            (b.checkpoint ? 0 : logLength) + record.remaining(),
+                            b.currentSegment,
+                            b.currentSegmentLength);
             e.store.writePages(b.pages);
             if (fsync) {
                 for (FileLayer.Handle h : b.dataFiles) {
@@ -203,9 +212,9 @@ final class Committer {
             if (b.checkpoint) {
                 target = e.layer.open(e.dir.resolve(MetaLog.fileName(b.superblock.logId())), true);
                 target.truncate(0);
-                target.write(b.record.duplicate(), 0);
+                target.write(record, 0);
             } else {
-                target.write(b.record.duplicate(), logLength);
+                target.write(record, logLength);
             }
             if (fsync) {
                 target.force();

@@ -154,7 +154,7 @@ final class Compactor {
         if (done != null) {
             return done;
         }
-        PoolState.AllocRec a = e.state.allocs.get(oldKey);
+        PoolState.AllocRec a = e.state.alloc(oldKey);
         ByteBuffer data = ByteBuffer.allocate(a.blocks() * Engine.BS);
         e.segments.read(LeafEntry.allocSegment(oldKey), LeafEntry.allocStart(oldKey), data);
         data.flip();

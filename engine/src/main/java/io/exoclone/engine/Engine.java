@@ -35,11 +35,20 @@ final class Engine {
     final Reserve reserve;
     final Committer committer;
     private long pendingBytes;
+    private final ByteBuffer pieceBuffer = ByteBuffer.allocate(MAX_EXTENT_BLOCKS * BS);
     private final List<Runnable> afterCommit = new ArrayList<>();
 
-    /** Extents written per volume since its last snapshot, indexed when it is taken. */
+    /**
+     * Extents written per volume since its last snapshot ({lba, blocks} by content hash), indexed
+     * when it is taken. The write path drops an entry when it removes its extent, so what is left
+     * is in the volume's tree; after an operation that replaces a tree wholesale, the volume is in
+     * {@link #pendingUnverified} and its entries are looked up in the snapshot instead.
+     */
     final java.util.Map<String, java.util.Map<PoolState.HashKey, long[]>> pendingIndex =
             new java.util.HashMap<>();
+
+    /** Volumes whose {@link #pendingIndex} entries must be checked against the tree. */
+    final java.util.Set<String> pendingUnverified = new java.util.HashSet<>();
 
     private Engine(
             Path dir,
@@ -240,7 +249,7 @@ final class Engine {
                 chunks.size() == 1 && chunks.get(0)[1] == n
                         ? enclosing(v.root(), startBlock, end)
                         : null;
-        long root = around != null ? v.root() : punch(v.root(), startBlock, end);
+        long root = around != null ? v.root() : punch(v.root(), startBlock, end, v.name());
         // Hash on the hasher threads while this thread appends the data.
         List<java.util.concurrent.Future<byte[]>> hashes = new ArrayList<>(chunks.size());
         for (int[] c : chunks) {
@@ -286,6 +295,7 @@ final class Engine {
                     pieces.add(piece(around, end, around.end()));
                 }
                 root = tree.replace(root, around.lba(), pieces);
+                unpend(v.name(), around);
             } else {
                 root = tree.replace(root, -1, List.of(e));
             }
@@ -314,7 +324,7 @@ final class Engine {
         }
         if (b1 > b0) {
             v = volume(name);
-            state.putVolume(v.withRoot(punch(v.root(), b0, b1)));
+            state.putVolume(v.withRoot(punch(v.root(), b0, b1, v.name())));
             pendingBytes += BS;
         }
     }
@@ -333,7 +343,15 @@ final class Engine {
 
     /** Unmaps blocks {@code [s, e)}, keeping the parts of extents outside it. */
     long punch(long root, long s, long e) throws IOException {
+        return punch(root, s, e, null);
+    }
+
+    /** {@link #punch}; the extents it removes leave the pending index of volume {@code pending}. */
+    private long punch(long root, long s, long e, String pending) throws IOException {
         for (LeafEntry ov : tree.entries(root, s, e)) {
+            if (pending != null) {
+                unpend(pending, ov);
+            }
             List<LeafEntry> pieces = new ArrayList<>(2);
             if (ov.lba() < s) {
                 pieces.add(piece(ov, ov.lba(), s));
@@ -346,10 +364,26 @@ final class Engine {
         return root;
     }
 
+    /** Drops a removed extent from its volume's pending index, if it is the one recorded there. */
+    private void unpend(String volume, LeafEntry removed) {
+        var pending = pendingIndex.get(volume);
+        if (pending == null) {
+            return;
+        }
+        PoolState.HashKey key = PoolState.HashKey.of(removed.hash());
+        long[] at = pending.get(key);
+        if (at != null && at[0] == removed.lba() && at[1] == removed.blocks()) {
+            pending.remove(key);
+        }
+    }
+
     /** The part {@code [a, b)} of an extent, with its content re-hashed. */
     LeafEntry piece(LeafEntry e, long a, long b) throws IOException {
         int k = Math.toIntExact(b - a);
-        ByteBuffer data = ByteBuffer.allocate(k * BS);
+        // Every 4 KiB overwrite re-reads up to 15 blocks: into one buffer, not a new one each time.
+        ByteBuffer data =
+                k <= MAX_EXTENT_BLOCKS ? pieceBuffer.clear() : ByteBuffer.allocate(k * BS);
+        data.limit(k * BS);
         segments.read(e.segment(), e.physical(a), data);
         data.flip();
         return new LeafEntry(

@@ -352,7 +352,7 @@ final class Exchange {
         }
         long block = a.fileOffset() / Engine.BS;
         long key = LeafEntry.allocKey(seg, block);
-        PoolState.AllocRec existing = e.state.allocs.get(key);
+        PoolState.AllocRec existing = e.state.alloc(key);
         if (existing == null) {
             e.state.createAlloc(key, n);
         } else if (existing.blocks() != n) {

@@ -1,14 +1,14 @@
 package io.exoclone.engine;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 
@@ -32,103 +32,200 @@ final class MetaLog {
 
     /** Encodes the changes noted in {@code s} (or, when {@code full}, everything) as a record. */
     static ByteBuffer encode(PoolState s, long seq, boolean full) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(seq);
-            out.writeBoolean(full);
-            out.writeLong(s.nextPageId);
-            out.writeInt(s.currentSegment);
+        return freeze(s, seq, full).encode();
+    }
 
-            var volumeNames = full ? s.volumes.keySet() : s.dirtyVolumes;
-            out.writeInt(volumeNames.size());
-            for (String name : volumeNames) {
-                PoolState.VolumeRec v = s.volumes.get(name);
-                out.writeUTF(name);
-                out.writeBoolean(v != null);
-                if (v != null) {
-                    writeUuid(out, v.id());
-                    out.writeLong(v.size());
-                    out.writeLong(v.root());
-                    writeUuid(out, v.base());
-                    out.writeLong(v.createdMillis());
-                }
+    /**
+     * Takes what a record of {@code s} needs, under the pool's monitor and in time proportional to
+     * the catalog's changes, not to the reference counts: the open transaction's page and
+     * allocation change logs are taken whole (the state starts new ones at {@link
+     * PoolState#clearChanges}), and a full record copies the count tables as arrays. {@link
+     * Frozen#encode} then builds the record without the monitor.
+     */
+    static Frozen freeze(PoolState s, long seq, boolean full) {
+        RecordOut head = new RecordOut(256);
+        head.writeLong(seq);
+        head.writeBoolean(full);
+        head.writeLong(s.nextPageId);
+        head.writeInt(s.currentSegment);
+        var volumeNames = full ? s.volumes.keySet() : s.dirtyVolumes;
+        head.writeInt(volumeNames.size());
+        for (String name : volumeNames) {
+            PoolState.VolumeRec v = s.volumes.get(name);
+            head.writeUTF(name);
+            head.writeBoolean(v != null);
+            if (v != null) {
+                writeUuid(head, v.id());
+                head.writeLong(v.size());
+                head.writeLong(v.root());
+                writeUuid(head, v.base());
+                head.writeLong(v.createdMillis());
             }
-            var snapIds = full ? s.snapshots.keySet() : s.dirtySnapshots;
-            out.writeInt(snapIds.size());
-            for (UUID id : snapIds) {
-                PoolState.SnapRec r = s.snapshots.get(id);
-                writeUuid(out, id);
-                out.writeBoolean(r != null);
-                if (r != null) {
-                    writeUuid(out, r.parent());
-                    writeUuid(out, r.mergeParent());
-                    out.writeUTF(r.volume());
-                    writeUuid(out, r.volumeId());
-                    out.writeLong(r.generation());
-                    out.writeLong(r.createdMillis());
-                    out.writeBoolean(r.tag() != null);
-                    if (r.tag() != null) {
-                        out.writeUTF(r.tag());
-                    }
-                    out.writeLong(r.size());
-                    out.writeLong(r.root());
-                    out.write(r.rootHash());
-                }
-            }
-            var pages = full ? s.pageRefs.keySet() : s.dirtyPages;
-            out.writeInt(pages.size());
-            for (long page : pages) {
-                out.writeLong(page);
-                out.writeInt(s.pageRefs(page));
-            }
-            var allocKeys = full ? s.allocs.keySet() : s.dirtyAllocs;
-            out.writeInt(allocKeys.size());
-            for (long key : allocKeys) {
-                PoolState.AllocRec a = s.allocs.get(key);
-                out.writeLong(key);
-                out.writeInt(a == null ? 0 : a.blocks());
-                out.writeInt(a == null ? 0 : a.refs());
-            }
-            var segs = full ? s.segments.keySet() : s.dirtySegments;
-            out.writeInt(segs.size());
-            for (int seg : segs) {
-                Long len = s.segments.get(seg);
-                out.writeInt(seg);
-                out.writeLong(len == null ? -1 : len);
-            }
-            var index = full ? s.contentIndex.keySet() : s.dirtyIndex;
-            out.writeInt(index.size());
-            for (PoolState.HashKey k : index) {
-                PoolState.IndexEntry e = s.contentIndex.get(k);
-                out.writeLong(k.hi());
-                out.writeLong(k.lo());
-                out.writeBoolean(e != null);
-                if (e != null) {
-                    writeUuid(out, e.snapshot());
-                    out.writeLong(e.lba());
-                    out.writeInt(e.blocks());
-                }
-            }
-            var props = full ? s.properties.keySet() : s.dirtyProperties;
-            out.writeInt(props.size());
-            for (String k : props) {
-                String v = s.properties.get(k);
-                out.writeUTF(k);
-                out.writeBoolean(v != null);
-                if (v != null) {
-                    out.writeUTF(v);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        byte[] body = bytes.toByteArray();
-        CRC32C crc = new CRC32C();
-        crc.update(body);
-        ByteBuffer rec = ByteBuffer.allocate(FRAME + body.length).order(ByteOrder.LITTLE_ENDIAN);
-        rec.putInt(body.length).putInt((int) crc.getValue()).put(body);
-        rec.flip();
-        return rec;
+        var snapIds = full ? s.snapshots.keySet() : s.dirtySnapshots;
+        head.writeInt(snapIds.size());
+        for (UUID id : snapIds) {
+            PoolState.SnapRec r = s.snapshots.get(id);
+            writeUuid(head, id);
+            head.writeBoolean(r != null);
+            if (r != null) {
+                writeUuid(head, r.parent());
+                writeUuid(head, r.mergeParent());
+                head.writeUTF(r.volume());
+                writeUuid(head, r.volumeId());
+                head.writeLong(r.generation());
+                head.writeLong(r.createdMillis());
+                head.writeBoolean(r.tag() != null);
+                if (r.tag() != null) {
+                    head.writeUTF(r.tag());
+                }
+                head.writeLong(r.size());
+                head.writeLong(r.root());
+                head.write(r.rootHash());
+            }
+        }
+
+        RecordOut segments = new RecordOut(64);
+        var segs = full ? s.segments.keySet() : s.dirtySegments;
+        segments.writeInt(segs.size());
+        for (int seg : segs) {
+            Long len = s.segments.get(seg);
+            segments.writeInt(seg);
+            segments.writeLong(len == null ? -1 : len);
+        }
+
+        Frozen f = new Frozen(head.toByteArray(), segments.toByteArray(), full);
+        if (full) {
+            f.pageRefs = s.pageRefs.copy();
+            f.allocs = s.allocs.copy();
+            f.indexEntries = new ArrayList<>(s.contentIndex.size()); // keys, values immutable
+            for (var x : s.contentIndex.entrySet()) {
+                f.indexEntries.add(Map.entry(x.getKey(), x.getValue()));
+            }
+        } else {
+            f.pageChanges = s.pageChanges;
+            f.allocChanges = s.allocChanges;
+            f.indexChanges = s.indexChanges;
+        }
+
+        RecordOut props = new RecordOut(64);
+        var propKeys = full ? s.properties.keySet() : s.dirtyProperties;
+        props.writeInt(propKeys.size());
+        for (String k : propKeys) {
+            String v = s.properties.get(k);
+            props.writeUTF(k);
+            props.writeBoolean(v != null);
+            if (v != null) {
+                props.writeUTF(v);
+            }
+        }
+        f.props = props.toByteArray();
+        return f;
+    }
+
+    /** One content index entry; a null entry records its removal. */
+    private static void writeIndexEntry(
+            RecordOut out, PoolState.HashKey k, PoolState.IndexEntry e) {
+        out.writeLong(k.hi());
+        out.writeLong(k.lo());
+        out.writeBoolean(e != null);
+        if (e != null) {
+            writeUuid(out, e.snapshot());
+            out.writeLong(e.lba());
+            out.writeInt(e.blocks());
+        }
+    }
+
+    /**
+     * A record taken by {@link #freeze}: the catalog parts already encoded, the reference counts as
+     * change logs (or, in a full record, copies of the tables) to encode without the monitor.
+     */
+    static final class Frozen {
+        private final byte[] head;
+        private final byte[] segments;
+        private final boolean full;
+        private PairLog pageChanges;
+        private PairLog allocChanges;
+        private LongLongMap pageRefs;
+        private LongLongMap allocs;
+        private List<PoolState.IndexChange> indexChanges;
+        private List<Map.Entry<PoolState.HashKey, PoolState.IndexEntry>> indexEntries;
+        private byte[] props;
+
+        private Frozen(byte[] head, byte[] segments, boolean full) {
+            this.head = head;
+            this.segments = segments;
+            this.full = full;
+        }
+
+        /**
+         * The framed record (length, CRC32C, body). Needs no lock: it only reads its own copies.
+         */
+        ByteBuffer encode() {
+            RecordOut out;
+            if (full) {
+                out = new RecordOut(head.length + 12 * pageRefs.size() + 16 * allocs.size() + 64);
+                out.write(head);
+                out.writeInt(pageRefs.size());
+                RecordOut o = out;
+                pageRefs.forEach(
+                        (page, refs) -> {
+                            o.writeLong(page);
+                            o.writeInt((int) refs);
+                        });
+                out.writeInt(allocs.size());
+                allocs.forEach(
+                        (key, a) -> {
+                            o.writeLong(key);
+                            o.writeInt(PoolState.allocBlocks(a));
+                            o.writeInt(PoolState.allocRefs(a));
+                        });
+                out.write(segments);
+                out.writeInt(indexEntries.size());
+                for (var x : indexEntries) {
+                    writeIndexEntry(out, x.getKey(), x.getValue());
+                }
+            } else {
+                long[][] pages = pageChanges.lastValues();
+                long[][] allocValues = allocChanges.lastValues();
+                out =
+                        new RecordOut(
+                                head.length
+                                        + 12 * pages[0].length
+                                        + 16 * allocValues[0].length
+                                        + segments.length
+                                        + 34 * indexChanges.size()
+                                        + props.length
+                                        + 16);
+                out.write(head);
+                out.writeInt(pages[0].length);
+                for (int i = 0; i < pages[0].length; i++) {
+                    out.writeLong(pages[0][i]);
+                    out.writeInt((int) pages[1][i]);
+                }
+                out.writeInt(allocValues[0].length);
+                for (int i = 0; i < allocValues[0].length; i++) {
+                    out.writeLong(allocValues[0][i]);
+                    out.writeInt((int) (allocValues[1][i] >>> 32));
+                    out.writeInt((int) allocValues[1][i]);
+                }
+                out.write(segments);
+                // In the order made: replay applies them in turn, so the last one of a key wins.
+                out.writeInt(indexChanges.size());
+                for (PoolState.IndexChange c : indexChanges) {
+                    writeIndexEntry(out, c.key(), c.entry());
+                }
+            }
+            out.write(props);
+            byte[] body = out.toByteArray();
+            CRC32C crc = new CRC32C();
+            crc.update(body);
+            ByteBuffer rec =
+                    ByteBuffer.allocate(FRAME + body.length).order(ByteOrder.LITTLE_ENDIAN);
+            rec.putInt(body.length).putInt((int) crc.getValue()).put(body);
+            rec.flip();
+            return rec;
+        }
     }
 
     /** Replays a whole log file (its committed prefix) into {@code s}. */
@@ -252,7 +349,7 @@ final class MetaLog {
             if (refs == 0) {
                 s.allocs.remove(key);
             } else {
-                s.allocs.put(key, new PoolState.AllocRec(blocks, refs));
+                s.allocs.put(key, PoolState.allocValue(blocks, refs));
             }
         }
         int nseg = in.readInt();
@@ -286,7 +383,7 @@ final class MetaLog {
         }
     }
 
-    private static void writeUuid(DataOutputStream out, UUID id) throws IOException {
+    private static void writeUuid(RecordOut out, UUID id) {
         out.writeBoolean(id != null);
         if (id != null) {
             out.writeLong(id.getMostSignificantBits());

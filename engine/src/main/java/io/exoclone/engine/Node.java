@@ -149,7 +149,18 @@ final class Node {
     }
 
     ByteBuffer encode() {
-        ByteBuffer b = ByteBuffer.allocate(PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(PAGE_SIZE);
+        encodeInto(b);
+        b.clear();
+        return b;
+    }
+
+    /**
+     * Writes the page at {@code dst}'s position (which advances by {@link #PAGE_SIZE}); every byte
+     * of the page is written, unused ones as zeros.
+     */
+    void encodeInto(ByteBuffer dst) {
+        ByteBuffer b = dst.slice(dst.position(), PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).put((byte) (isLeaf() ? 1 : 2)).put((byte) level).putShort((short) size());
         b.putLong(generation).putLong(pageId);
         for (long l : sum) {
@@ -169,11 +180,13 @@ final class Node {
                 }
             }
         }
+        while (b.remaining() >= 8) {
+            b.putLong(0);
+        }
         CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, PAGE_SIZE);
+        crc.update(b.clear());
         b.putInt(56, (int) crc.getValue());
-        b.clear();
-        return b;
+        dst.position(dst.position() + PAGE_SIZE);
     }
 
     /** Decodes a page, verifying magic, checksum and that it is the page that was asked for. */

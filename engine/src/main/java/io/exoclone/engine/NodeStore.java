@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * shared node's children are only counted again when it is shadowed.
  */
 final class NodeStore {
-    /** Decoded nodes kept in memory (about 10 KiB of heap each when full). */
+    /** Decoded nodes kept in memory (a few KiB of heap each when full). */
     private static final int CACHE_PAGES = 8_192;
 
     private final FileLayer.Handle file;
@@ -251,10 +251,26 @@ final class NodeStore {
      * the file).
      */
     void writePages(List<Node> pages) throws IOException {
-        for (Node n : pages) {
-            file.write(n.encode(), n.pageId * Node.PAGE_SIZE);
+        // Runs of consecutive page ids (pages are sorted) go down in one write each.
+        int i = 0;
+        while (i < pages.size()) {
+            writeBuffer.clear();
+            long first = pages.get(i).pageId;
+            int j = i;
+            while (j < pages.size()
+                    && pages.get(j).pageId == first + (j - i)
+                    && writeBuffer.remaining() >= Node.PAGE_SIZE) {
+                pages.get(j).encodeInto(writeBuffer);
+                j++;
+            }
+            writeBuffer.flip();
+            file.write(writeBuffer, first * Node.PAGE_SIZE);
+            i = j;
         }
     }
+
+    /** Encoded pages on their way to the file (one commit writes at a time). */
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(256 * Node.PAGE_SIZE);
 
     void force() throws IOException {
         file.force();

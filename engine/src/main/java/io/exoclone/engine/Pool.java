@@ -349,10 +349,33 @@ public final class Pool implements AutoCloseable {
      */
     public Snapshot snapshot(String volume, String tag) {
         checkTag(tag);
-        Snapshot snap = tx.commitOutside(e -> toSnapshot(takeSnapshot(e, volume, tag, null)));
+        List<PendingIndex> index = new ArrayList<>(1);
+        Snapshot snap =
+                tx.commitOutside(
+                        e -> {
+                            PoolState.SnapRec rec = takeSnapshot(e, volume, tag, null);
+                            PendingIndex pending = PendingIndex.take(e, volume, rec);
+                            pending.apply(e, 0, INDEX_BATCH); // a small change: in this commit
+                            index.add(pending);
+                            return toSnapshot(rec);
+                        });
+        for (int i = INDEX_BATCH; i < index.get(0).size(); i += INDEX_BATCH) {
+            int from = i;
+            tx.mutate(
+                    e -> {
+                        index.get(0).apply(e, from, from + INDEX_BATCH);
+                        return null;
+                    });
+        }
         notifyListeners(snap);
         return snap;
     }
+
+    /**
+     * Content index entries bound in a snapshot's own commit, and then per hold of the monitor
+     * after it (those go in with the next commit).
+     */
+    private static final int INDEX_BATCH = 256;
 
     /** A snapshot that records a second parent (a merge commit), committed under the monitor. */
     Snapshot snapshot(String volume, String tag, UUID mergeParent) {
@@ -360,6 +383,8 @@ public final class Pool implements AutoCloseable {
         return tx.mutate(
                 e -> {
                     PoolState.SnapRec rec = takeSnapshot(e, volume, tag, mergeParent);
+                    PendingIndex index = PendingIndex.take(e, volume, rec);
+                    index.apply(e, 0, index.size());
                     e.commit();
                     Snapshot snap = toSnapshot(rec);
                     notifyListeners(snap);
@@ -409,28 +434,7 @@ public final class Pool implements AutoCloseable {
                         e.rootHash(v.root(), v.size()));
         e.state.putSnapshot(rec);
         e.state.putVolume(v.withBase(id));
-        indexPending(e, volume, rec);
         return rec;
-    }
-
-    /** Binds the extents written since the last snapshot to the new one in the content index. */
-    private static void indexPending(Engine e, String volume, PoolState.SnapRec rec) {
-        var pending = e.pendingIndex.remove(volume);
-        if (pending == null || rec.root() == 0) {
-            return;
-        }
-        Exchange x = new Exchange(e);
-        for (var p : pending.entrySet()) {
-            if (!e.state.contentIndex.containsKey(p.getKey())) {
-                long lba = p.getValue()[0];
-                int blocks = (int) p.getValue()[1];
-                for (LeafEntry le : e.tree.entries(rec.root(), lba, lba + blocks)) {
-                    if (le.lba() == lba && le.blocks() == blocks) {
-                        x.index(rec.id(), lba, blocks, le.hash());
-                    }
-                }
-            }
-        }
     }
 
     /** Creates a writable volume that starts as an O(1) copy of a snapshot. */

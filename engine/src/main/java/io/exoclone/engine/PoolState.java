@@ -1,8 +1,10 @@
 package io.exoclone.engine;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -60,8 +62,12 @@ final class PoolState {
     int currentSegment;
     final Map<String, VolumeRec> volumes = new TreeMap<>();
     final Map<UUID, SnapRec> snapshots = new LinkedHashMap<>();
-    final Map<Long, Integer> pageRefs = new HashMap<>();
-    final LongKeyMap<AllocRec> allocs = new LongKeyMap<>();
+
+    /** Node page to its reference count (absent: 0). */
+    final LongLongMap pageRefs = new LongLongMap();
+
+    /** Allocation key to {@link #allocValue}(blocks, refs): a record per entry would be garbage. */
+    final LongLongMap allocs = new LongLongMap();
 
     /** Segment id to its length in bytes (committed plus appended by the open transaction). */
     final Map<Integer, Long> segments = new TreeMap<>();
@@ -72,7 +78,11 @@ final class PoolState {
     /** Content hash to a snapshot extent holding it, for dedup on export. */
     final Map<HashKey, IndexEntry> contentIndex = new HashMap<>();
 
-    final Set<HashKey> dirtyIndex = new HashSet<>();
+    /** A change of the content index: a new entry, or (entry null) a removal. */
+    record IndexChange(HashKey key, IndexEntry entry) {}
+
+    /** The open transaction's content index changes, in order. */
+    List<IndexChange> indexChanges = new ArrayList<>();
 
     /** Small durable key-value settings (for example the change feed's cursor). */
     final Map<String, String> properties = new TreeMap<>();
@@ -80,27 +90,35 @@ final class PoolState {
     final Set<String> dirtyProperties = new HashSet<>();
     final Set<String> dirtyVolumes = new HashSet<>();
     final Set<UUID> dirtySnapshots = new HashSet<>();
-    final Set<Long> dirtyPages = new HashSet<>();
-    final Set<Long> dirtyAllocs = java.util.Collections.newSetFromMap(new LongKeyMap<>());
+
+    /** Page reference counts set by the open transaction, in order: (page, refs). */
+    PairLog pageChanges = new PairLog();
+
+    /**
+     * Allocations changed by the open transaction, in order: (key, {@link #allocValue}); a freed
+     * allocation is logged as 0.
+     */
+    PairLog allocChanges = new PairLog();
+
     final Set<Integer> dirtySegments = new HashSet<>();
 
     boolean hasChanges() {
         return !(dirtyVolumes.isEmpty()
                 && dirtySnapshots.isEmpty()
-                && dirtyPages.isEmpty()
-                && dirtyAllocs.isEmpty()
+                && pageChanges.isEmpty()
+                && allocChanges.isEmpty()
                 && dirtySegments.isEmpty()
-                && dirtyIndex.isEmpty()
+                && indexChanges.isEmpty()
                 && dirtyProperties.isEmpty());
     }
 
     void clearChanges() {
         dirtyVolumes.clear();
         dirtySnapshots.clear();
-        dirtyPages.clear();
-        dirtyAllocs.clear();
+        pageChanges = new PairLog();
+        allocChanges = new PairLog();
         dirtySegments.clear();
-        dirtyIndex.clear();
+        indexChanges = new ArrayList<>();
         dirtyProperties.clear();
     }
 
@@ -115,7 +133,7 @@ final class PoolState {
 
     void putIndex(HashKey key, IndexEntry entry) {
         contentIndex.put(key, entry);
-        dirtyIndex.add(key);
+        indexChanges.add(new IndexChange(key, entry));
     }
 
     /** Drops every index entry that points into a snapshot (when it is deleted). */
@@ -124,7 +142,7 @@ final class PoolState {
         while (it.hasNext()) {
             var e = it.next();
             if (e.getValue().snapshot().equals(id)) {
-                dirtyIndex.add(e.getKey());
+                indexChanges.add(new IndexChange(e.getKey(), null));
                 it.remove();
             }
         }
@@ -151,7 +169,7 @@ final class PoolState {
     }
 
     int pageRefs(long page) {
-        return pageRefs.getOrDefault(page, 0);
+        return (int) pageRefs.get(page);
     }
 
     void setPageRefs(long page, int refs) {
@@ -163,7 +181,7 @@ final class PoolState {
         } else {
             pageRefs.put(page, refs);
         }
-        dirtyPages.add(page);
+        pageChanges.add(page, refs);
     }
 
     /**
@@ -173,52 +191,72 @@ final class PoolState {
         if (allocs.containsKey(key)) {
             throw new IllegalStateException("Allocation " + key + " exists already");
         }
-        allocs.put(key, new AllocRec(blocks, 0));
+        allocs.put(key, allocValue(blocks, 0));
         segmentLive.merge(LeafEntry.allocSegment(key), (long) blocks, Long::sum);
-        dirtyAllocs.add(key);
+        allocChanges.add(key, allocValue(blocks, 0));
     }
 
     void incAlloc(long key) {
-        AllocRec a = allocs.get(key);
-        if (a == null) {
+        long a = allocs.get(key);
+        if (a == 0) {
             throw new IllegalStateException(
                     "Referencing unknown allocation "
                             + LeafEntry.allocSegment(key)
                             + ":"
                             + LeafEntry.allocStart(key));
         }
-        allocs.put(key, new AllocRec(a.blocks(), a.refs() + 1));
-        dirtyAllocs.add(key);
+        allocs.put(key, a + 1);
+        allocChanges.add(key, a + 1);
     }
 
     /** Decrements an allocation; returns true when it was freed. */
     boolean decAlloc(long key) {
-        AllocRec a = allocs.get(key);
-        if (a == null) {
+        long a = allocs.get(key);
+        if (a == 0) {
             throw new IllegalStateException(
                     "Dereferencing unknown allocation "
                             + LeafEntry.allocSegment(key)
                             + ":"
                             + LeafEntry.allocStart(key));
         }
-        dirtyAllocs.add(key);
-        if (a.refs() <= 1) {
+        if (allocRefs(a) <= 1) {
             allocs.remove(key);
-            segmentLive.merge(LeafEntry.allocSegment(key), (long) -a.blocks(), Long::sum);
+            segmentLive.merge(LeafEntry.allocSegment(key), (long) -allocBlocks(a), Long::sum);
+            allocChanges.add(key, 0);
             return true;
         }
-        allocs.put(key, new AllocRec(a.blocks(), a.refs() - 1));
+        allocs.put(key, a - 1);
+        allocChanges.add(key, a - 1);
         return false;
     }
 
     /** Moves an allocation (and all its references) to a new place. */
     void moveAlloc(long oldKey, long newKey) {
-        AllocRec a = allocs.remove(oldKey);
-        segmentLive.merge(LeafEntry.allocSegment(oldKey), (long) -a.blocks(), Long::sum);
+        long a = allocs.remove(oldKey);
+        segmentLive.merge(LeafEntry.allocSegment(oldKey), (long) -allocBlocks(a), Long::sum);
         allocs.put(newKey, a);
-        segmentLive.merge(LeafEntry.allocSegment(newKey), (long) a.blocks(), Long::sum);
-        dirtyAllocs.add(oldKey);
-        dirtyAllocs.add(newKey);
+        segmentLive.merge(LeafEntry.allocSegment(newKey), (long) allocBlocks(a), Long::sum);
+        allocChanges.add(oldKey, 0);
+        allocChanges.add(newKey, a);
+    }
+
+    /** An allocation's blocks and references packed in a long (never 0: blocks >= 1). */
+    static long allocValue(int blocks, int refs) {
+        return ((long) blocks << 32) | (refs & 0xffffffffL);
+    }
+
+    static int allocBlocks(long value) {
+        return (int) (value >>> 32);
+    }
+
+    static int allocRefs(long value) {
+        return (int) value;
+    }
+
+    /** An allocation's blocks and references, or null when there is none at {@code key}. */
+    AllocRec alloc(long key) {
+        long a = allocs.get(key);
+        return a == 0 ? null : new AllocRec(allocBlocks(a), allocRefs(a));
     }
 
     void setSegmentLength(int segment, long length) {
@@ -234,9 +272,9 @@ final class PoolState {
 
     void recomputeSegmentLive() {
         segmentLive.clear();
-        for (Map.Entry<Long, AllocRec> e : allocs.entrySet()) {
-            segmentLive.merge(
-                    LeafEntry.allocSegment(e.getKey()), (long) e.getValue().blocks(), Long::sum);
-        }
+        allocs.forEach(
+                (key, a) ->
+                        segmentLive.merge(
+                                LeafEntry.allocSegment(key), (long) allocBlocks(a), Long::sum));
     }
 }

@@ -33,11 +33,12 @@ final class Reclaimer {
     /** Live allocations of each segment as sorted {@code [start, end)} block ranges. */
     static Map<Integer, List<long[]>> liveRanges(PoolState state) {
         Map<Integer, List<long[]>> out = new TreeMap<>();
-        for (var a : state.allocs.entrySet()) {
-            long start = LeafEntry.allocStart(a.getKey());
-            out.computeIfAbsent(LeafEntry.allocSegment(a.getKey()), k -> new ArrayList<>())
-                    .add(new long[] {start, start + a.getValue().blocks()});
-        }
+        state.allocs.forEach(
+                (key, a) -> {
+                    long start = LeafEntry.allocStart(key);
+                    out.computeIfAbsent(LeafEntry.allocSegment(key), k -> new ArrayList<>())
+                            .add(new long[] {start, start + PoolState.allocBlocks(a)});
+                });
         out.values().forEach(l -> l.sort((x, y) -> Long.compare(x[0], y[0])));
         return out;
     }

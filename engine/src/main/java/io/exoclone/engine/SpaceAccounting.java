@@ -25,16 +25,14 @@ final class SpaceAccounting {
             String name = s.id() + " (" + s.volume() + (s.tag() == null ? "" : "@" + s.tag()) + ")";
             entries.add(tree(name, "snapshot", s.root(), s.size()));
         }
-        long live = 0;
-        for (PoolState.AllocRec a : e.state.allocs.values()) {
-            live += (long) a.blocks() * Engine.BS;
-        }
+        long[] live = {0};
+        e.state.allocs.forEach((key, a) -> live[0] += (long) PoolState.allocBlocks(a) * Engine.BS);
         long onDisk = 0;
         for (long len : e.state.segments.values()) {
             onDisk += len;
         }
         return new PoolStats(
-                entries, live, onDisk, e.state.pageRefs.size(), e.state.nextPageId, e.state.seq);
+                entries, live[0], onDisk, e.state.pageRefs.size(), e.state.nextPageId, e.state.seq);
     }
 
     private SpaceStats tree(String name, String kind, long root, long size) {
@@ -46,7 +44,7 @@ final class SpaceAccounting {
         }
         long exclusive = 0;
         for (var x : exclusiveRefs.entrySet()) {
-            PoolState.AllocRec a = e.state.allocs.get(x.getKey());
+            PoolState.AllocRec a = e.state.alloc(x.getKey());
             if (a != null && a.refs() == x.getValue()) {
                 exclusive += exclusiveBlocks.get(x.getKey());
             }

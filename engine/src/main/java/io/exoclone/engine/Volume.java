@@ -40,6 +40,10 @@ public final class Volume {
         write(offset, data, 0, data.length);
     }
 
+    /**
+     * Writes {@code data[from, from + length)} at byte {@code offset} (any alignment). The bytes
+     * are copied before this returns, so the caller may reuse the array.
+     */
     public void write(long offset, byte[] data, int from, int length) {
         pool.write(name, offset, data, from, length);
     }

@@ -64,16 +64,17 @@ class PoolTest {
         try (Pool pool = Pool.create(dir)) {
             pool.createVolume("vm1", 64L * BS).write(0, new byte[] {7});
         }
-        // Count the steps up to the fsync of syncData, then fail exactly that one.
+        // Count the steps up to the fsync of syncData, then fail exactly that one. The write is
+        // buffered: syncData writes it to the segment file (one step), then fsyncs it (one step).
         FaultyFileLayer counter = new FaultyFileLayer(Long.MAX_VALUE, FaultyFileLayer.Mode.FAIL);
         long before;
         try (Pool pool = Pool.open(dir, PoolOptions.defaults(), counter)) {
             pool.volume("vm1").write(BS, new byte[] {8});
             before = counter.steps();
             pool.syncData();
-            assertThat(counter.steps()).isEqualTo(before + 1);
+            assertThat(counter.steps()).isEqualTo(before + 2);
         }
-        FaultyFileLayer layer = new FaultyFileLayer(before + 1, FaultyFileLayer.Mode.FAIL);
+        FaultyFileLayer layer = new FaultyFileLayer(before + 2, FaultyFileLayer.Mode.FAIL);
         try (Pool pool = Pool.open(dir, PoolOptions.defaults(), layer)) {
             Volume v = pool.volume("vm1");
             v.write(2L * BS, new byte[] {9});

@@ -363,7 +363,7 @@ class LocalPipelineITCase {
             run.interrupt();
             int exit = run.waitFor(STEP_TIMEOUT);
             assertThat(exit).as("exit code after SIGINT\n%s", run).isZero();
-            assertThat(run.stderr())
+            assertThat(run.ownStderr())
                     .as("%s", run)
                     .contains(summary)
                     .doesNotContain("not yet", "failed");

@@ -186,6 +186,36 @@ public final class CliProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Standard error without the lines of the libraries' loggers (a line starting with a time and a
+     * level, and the stack trace that follows it): what exoclone itself printed. Flink logs
+     * warnings of its own while jobs stop ("Failed to trigger or complete checkpoint" when a
+     * savepoint overtakes a periodic checkpoint), which say nothing about the command's outcome.
+     */
+    public String ownStderr() {
+        List<String> own = new java.util.ArrayList<>();
+        boolean inLog = false;
+        synchronized (err) {
+            for (String l : err) {
+                if (LOG_LINE.matcher(l).lookingAt()) {
+                    inLog = true;
+                } else if (!(inLog && CONTINUATION.matcher(l).lookingAt())) {
+                    inLog = false;
+                    own.add(l);
+                }
+            }
+        }
+        return String.join("\n", own);
+    }
+
+    private static final java.util.regex.Pattern LOG_LINE =
+            java.util.regex.Pattern.compile(
+                    "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (TRACE|DEBUG|INFO|WARN|ERROR) ");
+
+    private static final java.util.regex.Pattern CONTINUATION =
+            java.util.regex.Pattern.compile(
+                    "(\\s|Caused by: |Suppressed: |[a-z][\\w.$]*(Exception|Error)\\b)");
+
     @Override
     public String toString() {
         return "--- stdout\n" + stdout() + "\n--- stderr\n" + stderr();

@@ -91,7 +91,7 @@ class ReplicateServedITCase {
                 taken =
                         run.awaitErr(
                                 l -> l.matches("Snapshot \\S+ of volume 'vm1'"), 2, Duration.ZERO);
-                assertThat(run.stderr())
+                assertThat(run.ownStderr())
                         .as("%s", run)
                         .containsPattern(
                                 "Stopped: (\\d+) snapshot\\(s\\) published, \\1 replicated")

@@ -21,7 +21,10 @@ interface Export {
 
     byte[] read(long offset, int length);
 
-    /** Writes {@code length} bytes of {@code data}; fails on a read-only export. */
+    /**
+     * Writes the first {@code length} bytes of {@code data}; fails on a read-only export. The
+     * caller may reuse {@code data} once this returns.
+     */
     void write(long offset, byte[] data, int length);
 
     /** Unmaps a range: it reads as zeros afterwards. Fails on a read-only export. */

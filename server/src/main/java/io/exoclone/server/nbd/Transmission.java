@@ -27,6 +27,11 @@ final class Transmission {
     private final PrintWriter log;
     private final String peer;
 
+    /** Writes up to this size reuse one buffer per connection. */
+    static final int REUSED_BUFFER_BYTES = 1 << 20;
+
+    private byte[] reused = new byte[0];
+
     Transmission(
             Wire wire,
             Session session,
@@ -112,13 +117,28 @@ final class Transmission {
             wire.skip(r.length()); // keep the stream in step, then refuse
             maxBlock(r);
         }
-        byte[] data = new byte[(int) r.length()];
-        wire.readFully(data, 0, data.length);
+        int length = (int) r.length();
+        byte[] data = writeBuffer(length);
+        wire.readFully(data, 0, length);
         flags(r, 0);
         writable(r);
         inside(r, NbdError.ENOSPC);
-        export.write(r.offset(), data, data.length);
+        export.write(r.offset(), data, length);
         answer(r);
+    }
+
+    /**
+     * A buffer for a write's payload: the connection's own, reused (the pool copies what it is
+     * given before a write returns), up to {@link #REUSED_BUFFER_BYTES}; larger ones are new.
+     */
+    private byte[] writeBuffer(int length) {
+        if (length > REUSED_BUFFER_BYTES) {
+            return new byte[length];
+        }
+        if (reused.length < length) {
+            reused = new byte[Math.max(length, Math.min(2 * reused.length, REUSED_BUFFER_BYTES))];
+        }
+        return reused;
     }
 
     /** {@code NBD_CMD_TRIM} and {@code NBD_CMD_WRITE_ZEROES}: both unmap the range. */

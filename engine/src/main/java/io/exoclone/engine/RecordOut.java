@@ -1,0 +1,68 @@
+package io.exoclone.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A growable big-endian buffer that writes what {@link java.io.DataOutputStream} writes, without
+ * its per-value stream calls: the metadata log encodes a commit's record with it under the pool's
+ * monitor, where every microsecond is a writer waiting.
+ */
+final class RecordOut {
+    private ByteBuffer buf;
+
+    RecordOut(int capacity) {
+        buf = ByteBuffer.allocate(Math.max(64, capacity));
+    }
+
+    private ByteBuffer room(int n) {
+        if (buf.remaining() < n) {
+            ByteBuffer bigger =
+                    ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n));
+            buf.flip();
+            bigger.put(buf);
+            buf = bigger;
+        }
+        return buf;
+    }
+
+    void writeLong(long v) {
+        room(8).putLong(v);
+    }
+
+    void writeInt(int v) {
+        room(4).putInt(v);
+    }
+
+    void writeBoolean(boolean v) {
+        room(1).put((byte) (v ? 1 : 0));
+    }
+
+    void write(byte[] b) {
+        room(b.length).put(b);
+    }
+
+    /** Modified UTF-8 with a two-byte length, as {@link DataOutputStream#writeUTF}. */
+    void writeUTF(String s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length() + 2);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        write(bytes.toByteArray());
+    }
+
+    int size() {
+        return buf.position();
+    }
+
+    /** The bytes written so far. */
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf.array(), buf.position());
+    }
+}
