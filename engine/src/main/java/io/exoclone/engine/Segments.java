@@ -89,20 +89,21 @@ final class Segments {
             cur = 0;
         }
         int seg = state.currentSegment;
-        if (buffer.position() > 0
-                && (bufferSegment != seg
-                        || bufferAt + buffer.position() != cur
-                        || buffer.remaining() < len)) {
-            flush();
-        }
-        if (len <= BUFFER_BYTES / 2) {
+        if (len > BUFFER_BYTES / 2) {
+            flush(); // the file gets its bytes in order
+            handle(seg).write(data, cur);
+        } else {
+            if (buffer.position() > 0
+                    && (bufferSegment != seg
+                            || bufferAt + buffer.position() != cur
+                            || buffer.remaining() < len)) {
+                flush();
+            }
             if (buffer.position() == 0) {
                 bufferSegment = seg;
                 bufferAt = cur;
             }
             buffer.put(data);
-        } else {
-            handle(seg).write(data, cur);
         }
         touched.add(seg);
         state.setSegmentLength(seg, cur + len);

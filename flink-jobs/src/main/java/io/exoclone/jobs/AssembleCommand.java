@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "assemble",
+        subcommands = AssembleUpgradeCommand.class,
         header = "Turn the change feed into deduplicated exo-clone files (a Flink job).",
         description = {
             "Reads exoclone.node-changes (read_committed), deduplicates chunks globally, writes one"

@@ -76,6 +76,27 @@ public final class AssembleJob {
             StreamExecutionEnvironment env,
             AssembleOptions o,
             UnaryOperator<DataStream<FeedEvent>> afterDecode) {
+        build(env, o, afterDecode, AssembleJob::dedup);
+    }
+
+    /** The dedup index: claims keyed by the bucket of their content hash, verdicts out. */
+    static SingleOutputStreamOperator<Verdict> dedup(DataStream<Claim> claims) {
+        return claims.keyBy(Claim::dedupBucket, Types.INT)
+                .process(new DedupFunction(BLOCK_SIZE))
+                .name("dedup")
+                .uid(DedupFunction.UID);
+    }
+
+    /**
+     * Test seam: {@code dedup} replaces the dedup index (the upgrade test runs the index of the
+     * version before with it).
+     */
+    static void build(
+            StreamExecutionEnvironment env,
+            AssembleOptions o,
+            UnaryOperator<DataStream<FeedEvent>> afterDecode,
+            java.util.function.Function<DataStream<Claim>, SingleOutputStreamOperator<Verdict>>
+                    dedup) {
         Configuration conf = new Configuration();
         conf.set(
                 StateBackendOptions.STATE_BACKEND,
@@ -130,11 +151,7 @@ public final class AssembleJob {
         // holds each payload until its verdict is in.
         chunks.setBufferTimeout(VERDICT_BUFFER_TIMEOUT_MS);
         SingleOutputStreamOperator<Verdict> verdicts =
-                chunks.getSideOutput(ChangeSplitter.CLAIMS)
-                        .keyBy(Claim::dedupKey, Types.STRING)
-                        .process(new DedupFunction(BLOCK_SIZE))
-                        .name("dedup")
-                        .uid("exoclone-dedup");
+                dedup.apply(chunks.getSideOutput(ChangeSplitter.CLAIMS));
         // The timeout belongs on the operator whose output crosses the network: the map chained
         // after the dedup index (on the dedup operator itself it would not apply).
         DataStream<Either<Verdict, SealInfo>> control =

@@ -3,7 +3,11 @@ package io.exoclone.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.exoclone.engine.Pool;
+import io.exoclone.jobs.assemble.DedupIndexUpgrade;
+import io.exoclone.jobs.assemble.LegacyDedupFunction;
+import io.exoclone.jobs.pipeline.ChildCli;
 import io.exoclone.schemas.ExoclonePublished;
+import io.exoclone.server.CliProcess;
 import io.exoclone.testutils.EmbeddedKafka;
 import io.exoclone.testutils.LocalFlinkCluster;
 import java.nio.file.Files;
@@ -35,25 +39,37 @@ class AssembleJobSavepointITCase {
     @RegisterExtension
     static final LocalFlinkCluster FLINK = LocalFlinkCluster.builder().taskSlots(2).build();
 
-    private static final String PREFIX = "upgrade-";
-
     @TempDir Path tmp;
 
     @Test
     void aDrainedJobStoppedWithASavepointResumesWithItsDedupIndex() throws Exception {
-        EndToEnd.createTopic(KAFKA, PREFIX + "node-changes", 2);
-        EndToEnd.createTopic(KAFKA, PREFIX + "published", 1);
-        EndToEnd.createTopic(KAFKA, PREFIX + "dead-letter", 1);
+        resumesWithItsDedupIndex("resume-", false);
+    }
+
+    /**
+     * The savepoint of the version before the bucketed dedup index (its dedup operator runs here as
+     * {@link LegacyDedupFunction}), upgraded by {@link DedupIndexUpgrade}: the new job resumes from
+     * it with the old index's entries.
+     */
+    @Test
+    void aSavepointOfTheOldDedupIndexIsUpgradedAndResumesWithIt() throws Exception {
+        resumesWithItsDedupIndex("upgrade-", true);
+    }
+
+    private void resumesWithItsDedupIndex(String prefix, boolean fromLegacy) throws Exception {
+        EndToEnd.createTopic(KAFKA, prefix + "node-changes", 2);
+        EndToEnd.createTopic(KAFKA, prefix + "published", 1);
+        EndToEnd.createTopic(KAFKA, prefix + "dead-letter", 1);
         Path target = Files.createDirectories(tmp.resolve("exoclones"));
         AssembleOptions options =
                 AssembleOptions.builder()
                         .bootstrap(KAFKA.bootstrapServers())
                         .target(target.toUri().toString())
-                        .set("topic.node-changes", PREFIX + "node-changes")
-                        .set("topic.published", PREFIX + "published")
-                        .set("topic.dead-letter", PREFIX + "dead-letter")
-                        .set("transactional.id.prefix", PREFIX + "assemble")
-                        .set("group.id", PREFIX + "assemble")
+                        .set("topic.node-changes", prefix + "node-changes")
+                        .set("topic.published", prefix + "published")
+                        .set("topic.dead-letter", prefix + "dead-letter")
+                        .set("transactional.id.prefix", prefix + "assemble")
+                        .set("group.id", prefix + "assemble")
                         .checkpointIntervalMs(500)
                         .checkpointDir(tmp.resolve("checkpoints").toUri().toString())
                         .parallelism(2)
@@ -62,16 +78,30 @@ class AssembleJobSavepointITCase {
         try (Pool source = Pool.create(tmp.resolve("source"));
                 ChangeFeedProducer feed =
                         new ChangeFeedProducer(
-                                KAFKA.clientProperties(), PREFIX + "node-changes", 40 << 10)) {
+                                KAFKA.clientProperties(), prefix + "node-changes", 40 << 10)) {
             SharedWorkload workload = new SharedWorkload(source, 7);
 
             // 1. The old run: a1 goes through; the feed is drained (a1 published), then stop.
             StreamExecutionEnvironment env = FLINK.environment();
-            AssembleJob.build(env, options);
+            if (fromLegacy) {
+                AssembleJob.build(
+                        env,
+                        options,
+                        java.util.function.UnaryOperator.identity(),
+                        claims ->
+                                claims.keyBy(
+                                                c -> io.exoclone.engine.Hex.encode(c.contentHash),
+                                                org.apache.flink.api.common.typeinfo.Types.STRING)
+                                        .process(new LegacyDedupFunction(Pool.BLOCK_SIZE))
+                                        .name("dedup")
+                                        .uid(DedupIndexUpgrade.LEGACY_UID));
+            } else {
+                AssembleJob.build(env, options);
+            }
             JobClient first = env.executeAsync(AssembleJob.JOB_NAME);
             snapshots.add(workload.step(0));
             feed.publish(source, snapshots.get(0));
-            assertThat(published(1, Duration.ZERO)).hasSize(1);
+            assertThat(published(prefix, 1, Duration.ZERO)).hasSize(1);
             String savepoint =
                     first.stopWithSavepoint(
                                     false,
@@ -85,13 +115,42 @@ class AssembleJobSavepointITCase {
                 feed.publish(source, snapshots.get(i));
             }
 
+            assertThat(DedupIndexUpgrade.needed(savepoint)).isEqualTo(fromLegacy);
+            if (fromLegacy) {
+                // As a user upgrades: the launcher script, in a process of its own.
+                String upgraded = tmp.resolve("upgraded").toUri().toString();
+                Path root = Path.of(System.getProperty("basedir", "")).toAbsolutePath().getParent();
+                try (CliProcess upgrade =
+                        ChildCli.launcher(
+                                root,
+                                "assemble",
+                                "upgrade-savepoint",
+                                savepoint,
+                                "--to",
+                                upgraded)) {
+                    assertThat(upgrade.waitFor(Duration.ofMinutes(3))).as("%s", upgrade).isZero();
+                    assertThat(upgrade.stdout().strip()).isEqualTo(upgraded);
+                    java.util.regex.Matcher carried =
+                            java.util.regex.Pattern.compile(
+                                            "(\\d+) content hash\\(es\\) carried over into ")
+                                    .matcher(upgrade.ownStderr());
+                    assertThat(carried.find()).as("%s", upgrade).isTrue();
+                    assertThat(Long.parseLong(carried.group(1)))
+                            .as("a1's chunks: 1 MiB of 64 KiB chunks at least")
+                            .isGreaterThanOrEqualTo(16);
+                }
+                assertThat(DedupIndexUpgrade.needed(upgraded)).isFalse();
+                savepoint = upgraded;
+            }
+
             // 3. The new run starts from the savepoint.
             Configuration restore = new Configuration();
             restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
             StreamExecutionEnvironment env2 = FLINK.environment(restore);
             AssembleJob.build(env2, options);
             JobClient second = env2.executeAsync(AssembleJob.JOB_NAME);
-            List<ExoclonePublished> all = published(snapshots.size(), Duration.ofSeconds(3));
+            List<ExoclonePublished> all =
+                    published(prefix, snapshots.size(), Duration.ofSeconds(3));
             second.cancel().get();
 
             assertThat(all)
@@ -115,10 +174,10 @@ class AssembleJobSavepointITCase {
         }
     }
 
-    private static List<ExoclonePublished> published(int expected, Duration settle) {
+    private static List<ExoclonePublished> published(String prefix, int expected, Duration settle) {
         return ReplicaCheck.readPublished(
                 KAFKA.clientProperties(),
-                PREFIX + "published",
+                prefix + "published",
                 expected,
                 Duration.ofSeconds(90),
                 settle);

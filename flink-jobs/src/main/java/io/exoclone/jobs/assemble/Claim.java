@@ -1,7 +1,5 @@
 package io.exoclone.jobs.assemble;
 
-import io.exoclone.engine.Hex;
-
 /**
  * What the dedup index needs of a DATA chunk, without its bytes (a Flink POJO): the claim check
  * that travels to the operator keyed by content hash while the payload goes straight to the
@@ -32,11 +30,8 @@ public class Claim {
         return k;
     }
 
-    /**
-     * The key of the dedup operator: the content hash in hex, the key the dedup index had when
-     * whole chunks went through it, so its state stays readable.
-     */
-    public String dedupKey() {
-        return Hex.encode(contentHash);
+    /** The key of the dedup operator: the bucket of the content hash ({@link DedupBucket#of}). */
+    public int dedupBucket() {
+        return DedupBucket.of(contentHash);
     }
 }

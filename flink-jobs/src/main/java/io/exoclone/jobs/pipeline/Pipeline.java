@@ -7,6 +7,7 @@ import io.exoclone.jobs.AssembleJob;
 import io.exoclone.jobs.AssembleOptions;
 import io.exoclone.jobs.FlinkRest;
 import io.exoclone.jobs.JobJar;
+import io.exoclone.jobs.assemble.DedupIndexUpgrade;
 import io.exoclone.jobs.replicate.ReplicateJob;
 import java.net.URI;
 import java.nio.file.Files;
@@ -225,7 +226,7 @@ public final class Pipeline implements AutoCloseable {
                         .set("transactional.id.prefix", "exoclone-assemble-" + settings.site())
                         .hadoop(settings.hadoopSettings())
                         .build();
-        assemble = AssembleJob.start(environment(rest, assemblePoints, "AssembleJob"), options);
+        assemble = AssembleJob.start(environment(rest, assemblePoints, ASSEMBLE), options);
 
         ReplicateJob job =
                 ReplicateJob.builder()
@@ -286,6 +287,11 @@ public final class Pipeline implements AutoCloseable {
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         Optional<String> restore = points.latest();
+        if (restore.isPresent()
+                && what.equals(ASSEMBLE)
+                && DedupIndexUpgrade.needed(restore.get())) {
+            restore = Optional.of(upgradeDedupIndex(restore.get(), points));
+        }
         if (restore.isPresent()) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.get());
             err.accept(what + " resumes from " + restore.get());
@@ -295,6 +301,26 @@ public final class Pipeline implements AutoCloseable {
         String[] jars = flink != null ? new String[0] : new String[] {jobJar};
         return StreamExecutionEnvironment.createRemoteEnvironment(
                 endpoint.host(), endpoint.port(), conf, jars);
+    }
+
+    private static final String ASSEMBLE = "AssembleJob";
+
+    /**
+     * A restore point of the AssembleJob from before the bucketed dedup index, written anew with
+     * the index in the current layout next to the job's savepoints (README, "Upgrading
+     * AssembleJob"); returns the new savepoint.
+     */
+    private String upgradeDedupIndex(String restore, RestorePoints points) throws Exception {
+        String upgraded = points.savepointDir() + "/upgraded-" + System.currentTimeMillis();
+        err.accept(
+                ASSEMBLE
+                        + ": "
+                        + restore
+                        + " holds the dedup index of an earlier version; writing it anew in the"
+                        + " current layout ...");
+        long carried = DedupIndexUpgrade.upgrade(restore, upgraded, "heap");
+        err.accept(ASSEMBLE + ": " + carried + " content hash(es) carried over into " + upgraded);
+        return upgraded;
     }
 
     /** The dashboard: {@code http://127.0.0.1:PORT} for the embedded cluster. */

@@ -52,8 +52,10 @@ class ChangeSplitterTest {
             assertThat(claims.get(1).blocks).isEqualTo(16);
             assertThat(claims.get(1).startBlock).isEqualTo(16);
             assertThat(claims.get(1).snapshotId).isEqualTo(S.toString());
-            assertThat(claims.get(1).dedupKey())
-                    .isEqualTo(io.exoclone.engine.Hex.encode(Chunks.sha256(big)));
+            assertThat(claims.get(1).contentHash).isEqualTo(Chunks.sha256(big));
+            assertThat(claims.get(1).dedupBucket())
+                    .isEqualTo(
+                            ((Chunks.sha256(big)[0] & 0xff) << 8) | (Chunks.sha256(big)[1] & 0xff));
 
             // The whole transaction again (a repeat after the seal) changes nothing.
             h.processElement(Chunks.node(S, 0, Chunks.part(0, small, 0, 1)), 0);

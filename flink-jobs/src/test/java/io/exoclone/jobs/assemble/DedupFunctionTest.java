@@ -14,13 +14,13 @@ class DedupFunctionTest {
     private static final UUID A = UUID.fromString("00000000-0000-4000-8000-00000000000a");
     private static final UUID B = UUID.fromString("00000000-0000-4000-8000-00000000000b");
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Claim, Verdict> harness(
+    private static KeyedOneInputStreamOperatorTestHarness<Integer, Claim, Verdict> harness(
             OperatorSubtaskState restore) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new DedupFunction(Chunks.BS)),
-                        Claim::dedupKey,
-                        Types.STRING);
+                        Claim::dedupBucket,
+                        Types.INT);
         if (restore != null) {
             h.initializeState(restore);
         }
@@ -103,5 +103,49 @@ class DedupFunctionTest {
                     .extracting(v -> v.dedup)
                     .containsExactly(false, false);
         }
+    }
+
+    @Test
+    void hashesThatShareABucketKeepTheirOwnPlacesAcrossARestore() throws Exception {
+        // 300 contents whose hashes all start with the same two bytes: one bucket, one key.
+        java.util.Random rnd = new java.util.Random(3);
+        List<byte[]> hashes = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            byte[] h = new byte[32];
+            rnd.nextBytes(h);
+            h[0] = 0x12;
+            h[1] = 0x34;
+            hashes.add(h);
+        }
+        OperatorSubtaskState state;
+        try (var h = harness(null)) {
+            for (int i = 0; i < hashes.size(); i++) {
+                h.processElement(claim(A, i, 16L * i, hashes.get(i)), 0);
+            }
+            assertThat(h.extractOutputValues()).noneMatch(v -> v.dedup);
+            state = h.snapshot(1, 1);
+        }
+        try (var h = harness(state)) {
+            for (int i = hashes.size() - 1; i >= 0; i--) {
+                h.processElement(claim(B, i, 0, hashes.get(i)), 0);
+            }
+            List<Verdict> out = h.extractOutputValues();
+            assertThat(out).allMatch(v -> v.dedup && v.dedupSource.equals(A.toString()));
+            for (int j = 0; j < out.size(); j++) {
+                int i = hashes.size() - 1 - j;
+                assertThat(out.get(j).dedupOffset).isEqualTo(16L * i * Chunks.BS);
+            }
+        }
+    }
+
+    private static Claim claim(UUID snapshot, long ordinal, long startBlock, byte[] hash) {
+        Claim c = new Claim();
+        c.contentHash = hash;
+        c.blocks = 16;
+        c.startBlock = startBlock;
+        c.snapshotId = snapshot.toString();
+        c.ordinal = ordinal;
+        c.snapshotOrder = snapshot.equals(A) ? 1 : 2;
+        return c;
     }
 }

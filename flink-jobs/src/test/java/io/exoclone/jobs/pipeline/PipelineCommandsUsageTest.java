@@ -36,6 +36,22 @@ class PipelineCommandsUsageTest {
     }
 
     @Test
+    void upgradeSavepointNamesWhatIsWrongInOneLine() {
+        assertThat(cli("assemble", "--help").out()).contains("upgrade-savepoint");
+        assertThat(cli("assemble", "upgrade-savepoint", "--help").out())
+                .contains("SAVEPOINT", "--to=DIR", "--state-backend");
+        DemoCommandITCase.Run missing =
+                cli("assemble", "upgrade-savepoint", tmp.resolve("nothing").toString());
+        assertThat(missing.code()).as("%s", missing).isEqualTo(3);
+        assertThat(missing.err()).startsWith("exoclone: No savepoint or checkpoint at ");
+        assertThat(missing.err().strip().lines()).hasSize(1);
+        DemoCommandITCase.Run backend =
+                cli("assemble", "upgrade-savepoint", tmp.toString(), "--state-backend", "memory");
+        assertThat(backend.code()).as("%s", backend).isEqualTo(2);
+        assertThat(backend.err()).contains("--state-backend must be heap or rocksdb, got 'memory'");
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() throws Exception {
         Path a = tmp.resolve("a");
         Pool.create(a).close();
