@@ -44,12 +44,23 @@ public final class DedupIndexBench {
                                 Types.STRING)
                         : harness(new DedupFunction(Chunks.BS), Claim::dedupBucket, Types.INT);
         if (backend.equals("rocksdb")) {
-            var rocks = new EmbeddedRocksDBStateBackend(false);
+            // Outside a TaskManager there is no managed memory to size RocksDB's memtables by;
+            // without this the harness flushes tiny ones and compacts tens of thousands of files.
+            org.apache.flink.configuration.Configuration conf =
+                    new org.apache.flink.configuration.Configuration();
+            conf.setString("state.backend.rocksdb.memory.managed", "false");
+            var rocks =
+                    new EmbeddedRocksDBStateBackend(false)
+                            .configure(conf, DedupIndexBench.class.getClassLoader());
             rocks.setDbStoragePath(db.toString());
             h.setStateBackend(rocks);
         } else if (!backend.equals("heap")) {
             throw new IllegalArgumentException("backend must be heap or rocksdb: " + backend);
         }
+        // The default checkpoint storage keeps a snapshot in memory up to 5 MB only.
+        h.setCheckpointStorage(
+                new org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage(
+                        work.resolve("checkpoints").toUri()));
         h.open();
         // A few snapshots, as in a real feed: the snapshot id strings are shared by their claims.
         String[] snapshots = new String[16];
