@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  *
  * TARGETS is a comma-separated subset of {@code exoclone,qemu-raw,qemu-qcow2,nbdkit} (default:
  * all); the snapshot latency part runs whenever exoclone is among them. TARGETS {@code snapshots}
- * runs only that part (exoclone, filled once), for SECONDS of writes.
+ * runs only that part (exoclone, filled once), for SECONDS of writes; {@code snapshots-fragmented}
+ * first splits the filled volume into one-block extents with 30 s of random 4 KiB writes, as the
+ * full run's workloads do before its latency part.
  *
  * <p>(or {@code benchmarks/nbd-bench.sh}, which builds first).
  */
@@ -90,9 +92,14 @@ public final class NbdBench {
         if (which.contains("nbdkit")) {
             targets.add(NbdTarget.External.nbdkitFile(dir.resolve("nbdkit.img"), SIZE));
         }
-        if (which.equals(List.of("snapshots"))) {
+        if (which.equals(List.of("snapshots")) || which.equals(List.of("snapshots-fragmented"))) {
             try (NbdTarget.Exoclone only = new NbdTarget.Exoclone(dir.resolve("pool"), SIZE)) {
                 Fio.run(only.uri(), "write", "1m", 16, 0, 0, "1g", List.of());
+                if (which.get(0).equals("snapshots-fragmented")) {
+                    // As in the full run, where the latency part comes after the other workloads:
+                    // random 4 KiB writes split the volume into one-block extents first.
+                    Fio.run(only.uri(), "randwrite", "4k", 16, 0, 30, "1g", List.of());
+                }
                 SnapshotLatency.measure(only, dir, seconds);
             }
             System.out.println("load after: " + run("uptime").strip());

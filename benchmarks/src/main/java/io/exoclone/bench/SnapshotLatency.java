@@ -50,6 +50,7 @@ final class SnapshotLatency {
         Fio.Result all = fio.get();
         List<Long> during = new ArrayList<>();
         List<Long> every = new ArrayList<>();
+        long[] worst = new long[snaps.size()]; // the slowest write in flight during each snapshot
         for (String line : Files.readAllLines(Path.of(log + "_lat.1.log"))) {
             String[] f = line.split(",\\s*");
             if (!f[2].equals("1")) {
@@ -59,9 +60,11 @@ final class SnapshotLatency {
             long latNs = Long.parseLong(f[1]);
             long issued = done - latNs / 1_000_000 - 1;
             every.add(latNs);
-            for (long[] s : snaps) {
+            for (int i = 0; i < snaps.size(); i++) {
+                long[] s = snaps.get(i);
                 if (issued <= s[1] && done >= s[0]) {
                     during.add(latNs);
+                    worst[i] = Math.max(worst[i], latNs);
                     break;
                 }
             }
@@ -89,6 +92,12 @@ final class SnapshotLatency {
                 pct(every, 50) / 1e6,
                 pct(every, 99) / 1e6,
                 pct(every, 100) / 1e6);
+        StringBuilder each =
+                new StringBuilder("each snapshot, ms taken / slowest write in flight:");
+        for (int i = 0; i < snaps.size(); i++) {
+            each.append(String.format(" %.0f/%.1f", snaps.get(i)[2] / 1e3, worst[i] / 1e6));
+        }
+        System.out.println(each);
         System.out.printf(
                 "(fio's own report for the run: %.0f IOPS, p99 %.2f ms)%n",
                 all.iops(), all.p99Ms());
