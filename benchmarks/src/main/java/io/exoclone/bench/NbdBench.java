@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * TARGETS is a comma-separated subset of {@code exoclone,qemu-raw,qemu-qcow2,nbdkit} (default:
  * all); the snapshot latency part runs whenever exoclone is among them. TARGETS {@code snapshots}
  * runs only that part (exoclone, filled once), for SECONDS of writes; {@code snapshots-fragmented}
- * first splits the filled volume into one-block extents with 30 s of random 4 KiB writes, as the
- * full run's workloads do before its latency part.
+ * first splits the filled volume into one-block extents with 30 s of random 4 KiB writes and a
+ * flush, as the full run's workloads do before its latency part.
  *
  * <p>(or {@code benchmarks/nbd-bench.sh}, which builds first).
  */
@@ -97,8 +97,17 @@ public final class NbdBench {
                 Fio.run(only.uri(), "write", "1m", 16, 0, 0, "1g", List.of());
                 if (which.get(0).equals("snapshots-fragmented")) {
                     // As in the full run, where the latency part comes after the other workloads:
-                    // random 4 KiB writes split the volume into one-block extents first.
-                    Fio.run(only.uri(), "randwrite", "4k", 16, 0, 30, "1g", List.of());
+                    // random 4 KiB writes split the volume into one-block extents first, and a
+                    // flush at the end commits them (the full run's last workload flushes too).
+                    Fio.run(
+                            only.uri(),
+                            "randwrite",
+                            "4k",
+                            16,
+                            0,
+                            30,
+                            "1g",
+                            List.of("--end_fsync=1"));
                 }
                 SnapshotLatency.measure(only, dir, seconds);
             }

@@ -3,6 +3,7 @@ package io.exoclone.engine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The commits of one open {@link Engine}. A commit is three steps:
@@ -35,6 +36,10 @@ final class Committer {
     private long lastCheckpointBytes;
     private long durableSeq;
     private Batch inFlight;
+
+    /** The buffers of the last commit, for the next (commits under the monitor may overlap one). */
+    private final AtomicReference<MetaLog.Scratch> spare =
+            new AtomicReference<>(new MetaLog.Scratch());
 
     /** What one commit writes, frozen; its write's outcome. */
     static final class Batch {
@@ -188,10 +193,24 @@ final class Committer {
      * CommitStateUnknownException} when the flip itself fails.
      */
     void write(Batch b) {
+        MetaLog.Scratch scratch = spare.getAndSet(null);
+        if (scratch == null) { // another commit is using it, or the last one was outsized
+            scratch = new MetaLog.Scratch();
+        }
+        try {
+            write(b, scratch);
+        } finally {
+            if (scratch.keep()) {
+                spare.compareAndSet(null, scratch);
+            }
+        }
+    }
+
+    private void write(Batch b, MetaLog.Scratch scratch) {
         boolean fsync = e.options.fsync();
         FileLayer.Handle target = log;
         try {
-            ByteBuffer record = b.record.encode();
+            ByteBuffer record = b.record.encode(scratch);
             b.superblock =
                     new Superblock(
                             b.seq,

@@ -38,7 +38,7 @@ final class LongLongMap {
         return new LongLongMap(this);
     }
 
-    private static int spread(long key) {
+    static int spread(long key) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }

@@ -159,15 +159,26 @@ final class MetaLog {
         }
 
         /**
-         * The framed record (length, CRC32C, body). Needs no lock: it only reads its own copies.
+         * The framed record (length, CRC32C, body) in a buffer of its own. Needs no lock: it only
+         * reads its own copies.
          */
         ByteBuffer encode() {
-            RecordOut out;
+            return encode(new Scratch());
+        }
+
+        /**
+         * The framed record (length, CRC32C, body), built in {@code scratch}'s buffer: valid until
+         * that scratch is used again. Needs no lock: it only reads its own copies.
+         */
+        ByteBuffer encode(Scratch scratch) {
+            RecordOut out = scratch.out;
+            out.reset();
+            out.writeLong(0); // the frame, filled in below
+            out.write(head);
+            RecordOut o = out;
             if (full) {
-                out = new RecordOut(head.length + 12 * pageRefs.size() + 16 * allocs.size() + 64);
-                out.write(head);
+                out.ensure(12 * pageRefs.size() + 16 * allocs.size() + 64);
                 out.writeInt(pageRefs.size());
-                RecordOut o = out;
                 pageRefs.forEach(
                         (page, refs) -> {
                             o.writeLong(page);
@@ -186,29 +197,32 @@ final class MetaLog {
                     writeIndexEntry(out, x.getKey(), x.getValue());
                 }
             } else {
-                long[][] pages = pageChanges.lastValues();
-                long[][] allocValues = allocChanges.lastValues();
-                out =
-                        new RecordOut(
-                                head.length
-                                        + 12 * pages[0].length
-                                        + 16 * allocValues[0].length
-                                        + segments.length
-                                        + 34 * indexChanges.size()
-                                        + props.length
-                                        + 16);
-                out.write(head);
-                out.writeInt(pages[0].length);
-                for (int i = 0; i < pages[0].length; i++) {
-                    out.writeLong(pages[0][i]);
-                    out.writeInt((int) pages[1][i]);
-                }
-                out.writeInt(allocValues[0].length);
-                for (int i = 0; i < allocValues[0].length; i++) {
-                    out.writeLong(allocValues[0][i]);
-                    out.writeInt((int) (allocValues[1][i] >>> 32));
-                    out.writeInt((int) allocValues[1][i]);
-                }
+                out.ensure(
+                        12 * pageChanges.size()
+                                + 16 * allocChanges.size()
+                                + segments.length
+                                + 34 * indexChanges.size()
+                                + props.length
+                                + 16);
+                int pagesAt = out.reserveInt();
+                int pages =
+                        pageChanges.forEachLast(
+                                scratch.seen,
+                                (page, refs) -> {
+                                    o.writeLong(page);
+                                    o.writeInt((int) refs);
+                                });
+                out.putIntAt(pagesAt, pages);
+                int allocsAt = out.reserveInt();
+                int allocCount =
+                        allocChanges.forEachLast(
+                                scratch.seen,
+                                (key, a) -> {
+                                    o.writeLong(key);
+                                    o.writeInt((int) (a >>> 32));
+                                    o.writeInt((int) a);
+                                });
+                out.putIntAt(allocsAt, allocCount);
                 out.write(segments);
                 // In the order made: replay applies them in turn, so the last one of a key wins.
                 out.writeInt(indexChanges.size());
@@ -217,14 +231,31 @@ final class MetaLog {
                 }
             }
             out.write(props);
-            byte[] body = out.toByteArray();
+            ByteBuffer rec = out.view();
+            int bodyLength = rec.limit() - FRAME;
             CRC32C crc = new CRC32C();
-            crc.update(body);
-            ByteBuffer rec =
-                    ByteBuffer.allocate(FRAME + body.length).order(ByteOrder.LITTLE_ENDIAN);
-            rec.putInt(body.length).putInt((int) crc.getValue()).put(body);
-            rec.flip();
+            crc.update(rec.array(), FRAME, bodyLength);
+            rec.putInt(0, bodyLength).putInt(4, (int) crc.getValue());
             return rec;
+        }
+    }
+
+    /**
+     * What encoding a record needs besides the record: its buffer and the set that keeps the last
+     * change of each count. A committer keeps one for the next commit, so that a commit of
+     * megabytes allocates no new arrays of that size (each of them, in G1, a humongous allocation
+     * that starts a young collection while writers wait).
+     */
+    static final class Scratch {
+        /** Buffers up to this size are kept for the next commit. */
+        private static final int KEEP_BYTES = 16 << 20;
+
+        final RecordOut out = new RecordOut(64 << 10);
+        final PairLog.Seen seen = new PairLog.Seen();
+
+        /** Whether this scratch is worth keeping after a commit (its buffer is not outsized). */
+        boolean keep() {
+            return out.capacity() <= KEEP_BYTES;
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -59,6 +60,40 @@ final class RecordOut {
 
     int size() {
         return buf.position();
+    }
+
+    /** Empties the buffer, keeping its capacity. */
+    void reset() {
+        buf.clear();
+    }
+
+    int capacity() {
+        return buf.capacity();
+    }
+
+    /** Makes room for {@code n} more bytes at once, so that a known size is one allocation. */
+    void ensure(int n) {
+        room(n);
+    }
+
+    /** Writes a placeholder int and returns where it is, for {@link #putIntAt}. */
+    int reserveInt() {
+        int at = buf.position();
+        writeInt(0);
+        return at;
+    }
+
+    /** Overwrites the int at {@code at} (big-endian, as {@link #writeInt}). */
+    void putIntAt(int at, int v) {
+        buf.putInt(at, v);
+    }
+
+    /**
+     * The bytes written so far, without a copy: a little-endian view of this buffer's array from 0
+     * to the current size. Valid until the next write or {@link #reset}.
+     */
+    ByteBuffer view() {
+        return ByteBuffer.wrap(buf.array(), 0, buf.position()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The bytes written so far. */

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,17 +77,67 @@ class MetaLogTest {
     }
 
     @Test
-    void pairLogReducesToTheLastValueOfEachKey() {
-        PairLog log = new PairLog();
-        for (int i = 0; i < 1000; i++) {
-            log.add(i % 7, i);
+    void pairLogReducesToTheLastValueOfEachKeyAcrossChunksAndRounds() {
+        PairLog.Seen seen = new PairLog.Seen(); // one scratch set for both logs, as a committer
+        for (int keys : new int[] {7, 5_000}) {
+            PairLog log = new PairLog();
+            int n = 5 * PairLog.CHUNK; // pairs: several full chunks and a partial one
+            for (int i = 0; i < n; i++) {
+                log.add(i % keys, i);
+            }
+            Map<Long, Long> last = new HashMap<>();
+            int visited =
+                    log.forEachLast(
+                            seen,
+                            (key, value) ->
+                                    assertThat(last.put(key, value))
+                                            .as("key %d twice", key)
+                                            .isNull());
+            assertThat(visited).isEqualTo(keys);
+            assertThat(last).hasSize(keys);
+            for (var e : last.entrySet()) { // the last i with i % keys == key
+                long key = e.getKey();
+                assertThat(e.getValue()).isEqualTo(n - 1 - (n - 1 - key) % keys);
+            }
         }
-        long[][] last = log.lastValues();
-        assertThat(last[0]).hasSize(7);
-        for (int i = 0; i < last[0].length; i++) {
-            long key = last[0][i];
-            assertThat(last[1][i]).isEqualTo(999 - (999 - key) % 7); // the last i with i % 7 == key
+    }
+
+    @Test
+    void aReusedScratchEncodesWhatAFreshOneDoes() throws Exception {
+        PoolState s = new PoolState();
+        s.nextPageId = 10;
+        s.currentSegment = 1;
+        s.setSegmentLength(1, 0);
+        MetaLog.Scratch scratch = new MetaLog.Scratch();
+        ByteBuffer full = copy(MetaLog.freeze(s, 1, true).encode(scratch));
+        s.clearChanges();
+        List<ByteBuffer> deltas = new ArrayList<>();
+        for (int seq = 2; seq < 5; seq++) {
+            for (int i = 0; i < 3 * PairLog.CHUNK; i++) {
+                s.setPageRefs(100 + i % 1_000, seq + i % 3);
+            }
+            s.createAlloc(LeafEntry.allocKey(seq, 32), seq);
+            s.incAlloc(LeafEntry.allocKey(seq, 32));
+            MetaLog.Frozen f = MetaLog.freeze(s, seq, false);
+            s.clearChanges();
+            ByteBuffer reused = copy(f.encode(scratch));
+            assertThat(reused).isEqualTo(f.encode());
+            deltas.add(reused);
         }
+        List<ByteBuffer> all = new ArrayList<>(List.of(full));
+        all.addAll(deltas);
+        PoolState replayed = replay(all.toArray(ByteBuffer[]::new));
+        assertThat(replayed.seq).isEqualTo(4);
+        assertThat(replayed.pageRefs(100)).isEqualTo(s.pageRefs(100));
+        assertThat(replayed.pageRefs(1_099)).isEqualTo(s.pageRefs(1_099));
+        assertThat(replayed.alloc(LeafEntry.allocKey(3, 32)))
+                .isEqualTo(new PoolState.AllocRec(3, 1));
+    }
+
+    private static ByteBuffer copy(ByteBuffer b) {
+        ByteBuffer c = ByteBuffer.allocate(b.remaining());
+        c.put(b.duplicate()).flip();
+        return c;
     }
 
     private PoolState replay(ByteBuffer... records) throws Exception {
