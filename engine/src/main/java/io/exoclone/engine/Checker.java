@@ -115,14 +115,7 @@ final class Checker {
                         x.getKey().hi(), x.getKey().lo(), ix.snapshot());
                 continue;
             }
-            boolean found = false;
-            for (LeafEntry le : e.tree.entries(s.root(), ix.lba(), ix.lba() + ix.blocks())) {
-                found |=
-                        le.lba() == ix.lba()
-                                && le.blocks() == ix.blocks()
-                                && PoolState.HashKey.of(le.hash()).equals(x.getKey());
-            }
-            if (!found) {
+            if (!e.holdsExtent(s.root(), ix.lba(), ix.blocks(), x.getKey())) {
                 problem(
                         "Content index entry %016x%016x names blocks [%d, %d) of snapshot %s, which"
                                 + " hold no extent with that content",

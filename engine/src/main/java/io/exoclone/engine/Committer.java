@@ -3,7 +3,6 @@ package io.exoclone.engine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The commits of one open {@link Engine}. A commit is three steps:
@@ -37,9 +36,11 @@ final class Committer {
     private long durableSeq;
     private Batch inFlight;
 
-    /** The buffers of the last commit, for the next (commits under the monitor may overlap one). */
-    private final AtomicReference<MetaLog.Scratch> spare =
-            new AtomicReference<>(new MetaLog.Scratch());
+    /**
+     * The buffers of the last commit's record, for the next. One commit writes at a time: {@link
+     * #freeze} settles the one in flight first.
+     */
+    private MetaLog.Scratch scratch = new MetaLog.Scratch();
 
     /** What one commit writes, frozen; its write's outcome. */
     static final class Batch {
@@ -193,20 +194,9 @@ final class Committer {
      * CommitStateUnknownException} when the flip itself fails.
      */
     void write(Batch b) {
-        MetaLog.Scratch scratch = spare.getAndSet(null);
-        if (scratch == null) { // another commit is using it, or the last one was outsized
+        if (!scratch.keep()) { // the last commit's buffers grew outsized: not kept
             scratch = new MetaLog.Scratch();
         }
-        try {
-            write(b, scratch);
-        } finally {
-            if (scratch.keep()) {
-                spare.compareAndSet(null, scratch);
-            }
-        }
-    }
-
-    private void write(Batch b, MetaLog.Scratch scratch) {
         boolean fsync = e.options.fsync();
         FileLayer.Handle target = log;
         try {

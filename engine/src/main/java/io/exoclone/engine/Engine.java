@@ -364,6 +364,21 @@ final class Engine {
         return root;
     }
 
+    /**
+     * Whether the tree at {@code root} has an extent of exactly {@code [lba, lba + blocks)} with
+     * content {@code hash}.
+     */
+    boolean holdsExtent(long root, long lba, int blocks, PoolState.HashKey hash) {
+        for (LeafEntry le : tree.entries(root, lba, lba + blocks)) {
+            if (le.lba() == lba
+                    && le.blocks() == blocks
+                    && PoolState.HashKey.of(le.hash()).equals(hash)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Drops a removed extent from its volume's pending index, if it is the one recorded there. */
     private void unpend(String volume, LeafEntry removed) {
         var pending = pendingIndex.get(volume);

@@ -15,15 +15,9 @@ final class LongLongMap {
     private int mask;
 
     LongLongMap() {
-        this(12);
-    }
-
-    /** A map that holds {@code expected} entries without growing. */
-    LongLongMap(int expected) {
-        int capacity = Integer.highestOneBit(Math.max(12, expected) * 4 / 3) * 2;
-        keys = new long[capacity];
-        values = new long[capacity];
-        mask = capacity - 1;
+        keys = new long[16];
+        values = new long[16];
+        mask = 15;
     }
 
     private LongLongMap(LongLongMap other) {

@@ -56,17 +56,8 @@ final class PendingIndex {
             }
             long lba = p.getValue()[0];
             int blocks = (int) p.getValue()[1];
-            if (!verify) {
+            if (!verify || e.holdsExtent(snapshot.root(), lba, blocks, p.getKey())) {
                 e.state.putIndex(p.getKey(), new PoolState.IndexEntry(snapshot.id(), lba, blocks));
-                continue;
-            }
-            for (LeafEntry le : e.tree.entries(snapshot.root(), lba, lba + blocks)) {
-                if (le.lba() == lba
-                        && le.blocks() == blocks
-                        && PoolState.HashKey.of(le.hash()).equals(p.getKey())) {
-                    e.state.putIndex(
-                            p.getKey(), new PoolState.IndexEntry(snapshot.id(), lba, blocks));
-                }
             }
         }
     }

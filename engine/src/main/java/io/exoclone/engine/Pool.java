@@ -349,26 +349,24 @@ public final class Pool implements AutoCloseable {
      */
     public Snapshot snapshot(String volume, String tag) {
         checkTag(tag);
-        List<PendingIndex> index = new ArrayList<>(1);
-        Snapshot snap =
+        Taken taken =
                 tx.commitOutside(
                         e -> {
                             PoolState.SnapRec rec = takeSnapshot(e, volume, tag, null);
-                            PendingIndex pending = PendingIndex.take(e, volume, rec);
-                            pending.apply(e, 0, INDEX_BATCH); // a small change: in this commit
-                            index.add(pending);
-                            return toSnapshot(rec);
+                            PendingIndex index = PendingIndex.take(e, volume, rec);
+                            index.apply(e, 0, INDEX_BATCH); // a small change: in this commit
+                            return new Taken(toSnapshot(rec), index);
                         });
-        for (int i = INDEX_BATCH; i < index.get(0).size(); i += INDEX_BATCH) {
+        for (int i = INDEX_BATCH; i < taken.index().size(); i += INDEX_BATCH) {
             int from = i;
             tx.mutate(
                     e -> {
-                        index.get(0).apply(e, from, from + INDEX_BATCH);
+                        taken.index().apply(e, from, from + INDEX_BATCH);
                         return null;
                     });
         }
-        notifyListeners(snap);
-        return snap;
+        notifyListeners(taken.snapshot());
+        return taken.snapshot();
     }
 
     /**
@@ -376,6 +374,9 @@ public final class Pool implements AutoCloseable {
      * after it (those go in with the next commit).
      */
     private static final int INDEX_BATCH = 256;
+
+    /** A committed snapshot and the content index entries still to bind to it. */
+    private record Taken(Snapshot snapshot, PendingIndex index) {}
 
     /** A snapshot that records a second parent (a merge commit), committed under the monitor. */
     Snapshot snapshot(String volume, String tag, UUID mergeParent) {

@@ -10,8 +10,8 @@ import java.util.Arrays;
 
 /**
  * A growable big-endian buffer that writes what {@link java.io.DataOutputStream} writes, without
- * its per-value stream calls: the metadata log encodes a commit's record with it under the pool's
- * monitor, where every microsecond is a writer waiting.
+ * its per-value stream calls: the metadata log encodes a commit's record with it (the catalog part
+ * under the pool's monitor, where every microsecond is a writer waiting, the counts after it).
  */
 final class RecordOut {
     private ByteBuffer buf;
@@ -56,10 +56,6 @@ final class RecordOut {
             throw new UncheckedIOException(e);
         }
         write(bytes.toByteArray());
-    }
-
-    int size() {
-        return buf.position();
     }
 
     /** Empties the buffer, keeping its capacity. */

@@ -155,7 +155,6 @@ final class Segments {
         if (head < 0) {
             return handle(segment).read(dst, pos);
         }
-        int tail = want - head;
         if (head > 0) {
             ByteBuffer part = dst.duplicate();
             part.limit(part.position() + head);
@@ -164,7 +163,7 @@ final class Segments {
                 return got;
             }
         }
-        dst.position(dst.position() + head + tail);
+        dst.position(dst.position() + want);
         return want;
     }
 

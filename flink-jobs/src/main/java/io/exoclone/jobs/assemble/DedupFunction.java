@@ -29,7 +29,7 @@ import org.apache.flink.util.Collector;
  * operator uid {@value #UID}): about 70 bytes per content hash on the heap instead of about 210
  * with a key, a map entry and a record per hash. The index of the version before (uid {@code
  * exoclone-dedup}, one {@link DedupLocation} per hash) is carried over by {@code exoclone assemble
- * --upgrade-savepoint}.
+ * upgrade-savepoint} ({@link DedupIndexUpgrade}).
  */
 public final class DedupFunction extends KeyedProcessFunction<Integer, Claim, Verdict> {
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.exoclone.jobs.assemble;
 
+import io.exoclone.jobs.LoopbackFlink;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,10 +11,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -70,7 +67,7 @@ public final class DedupIndexUpgrade {
     public static long upgrade(String source, String target, String backend) throws Exception {
         // A local environment in this process (a test's MiniCluster where one is installed).
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(loopbackOnly());
+                StreamExecutionEnvironment.getExecutionEnvironment(LoopbackFlink.settings());
         env.setParallelism(1);
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         StateBackend state =
@@ -109,17 +106,6 @@ public final class DedupIndexUpgrade {
                             + " that a job could start from",
                     e);
         }
-    }
-
-    private static Configuration loopbackOnly() {
-        Configuration c = new Configuration();
-        c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        c.set(RestOptions.ADDRESS, "127.0.0.1");
-        c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        c.set(TaskManagerOptions.HOST, "127.0.0.1");
-        return c;
     }
 
     /** One content hash of the old index and its place (a Flink POJO). */

@@ -1,14 +1,13 @@
 package io.exoclone.jobs.pipeline;
 
+import io.exoclone.jobs.LoopbackFlink;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 
@@ -37,14 +36,8 @@ final class LocalFlink implements AutoCloseable {
      */
     static LocalFlink start(int slots, Path tmpDir, Configuration settings) throws Exception {
         boolean busy = !LocalKafka.isFree(DASHBOARD_PORT);
-        Configuration c = new Configuration();
-        c.set(RestOptions.BIND_ADDRESS, LocalKafka.HOST);
-        c.set(RestOptions.ADDRESS, LocalKafka.HOST);
+        Configuration c = LoopbackFlink.settings();
         c.set(RestOptions.BIND_PORT, busy ? "0" : Integer.toString(DASHBOARD_PORT));
-        c.set(JobManagerOptions.BIND_HOST, LocalKafka.HOST);
-        c.set(JobManagerOptions.ADDRESS, LocalKafka.HOST);
-        c.set(TaskManagerOptions.BIND_HOST, LocalKafka.HOST);
-        c.set(TaskManagerOptions.HOST, LocalKafka.HOST);
         c.set(CoreOptions.DEFAULT_PARALLELISM, 1);
         Files.createDirectories(tmpDir);
         c.set(CoreOptions.TMP_DIRS, tmpDir.toString());

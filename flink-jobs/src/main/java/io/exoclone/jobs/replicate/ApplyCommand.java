@@ -7,6 +7,7 @@ import io.exoclone.connectors.KafkaCheck;
 import io.exoclone.engine.InvalidArgumentException;
 import io.exoclone.jobs.FlinkRest;
 import io.exoclone.jobs.JobJar;
+import io.exoclone.jobs.LoopbackFlink;
 import io.exoclone.server.control.ControlClient;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,9 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -191,14 +190,8 @@ public final class ApplyCommand implements Callable<Integer> {
     }
 
     private static Configuration localConfig(int port) {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        Configuration conf = LoopbackFlink.settings();
         conf.set(RestOptions.BIND_PORT, Integer.toString(port));
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
         return conf;
     }
 

@@ -22,7 +22,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * <p>Arguments: {@code [distinct chunks] [heap|rocksdb] [work dir] [legacy]} ({@code legacy}: the
  * index of the version before, {@link LegacyDedupFunction}). Prints the live heap grown (after full
  * GCs), the RocksDB directory on local disk after a checkpoint (which flushes the memtables), the
- * checkpoint's size, and the time per claim.
+ * checkpoint's size, and the time per claim. Deletes the {@code rocksdb} and {@code checkpoints}
+ * directories it made in the work directory when done.
  */
 public final class DedupIndexBench {
     private DedupIndexBench() {}
@@ -129,7 +130,8 @@ public final class DedupIndexBench {
                 lookupNanos / 1e3 / n,
                 dedup);
         h.close();
-        delete(work);
+        delete(db); // what this bench made, not the work directory it was given
+        delete(work.resolve("checkpoints"));
         if (dedup != n) {
             throw new IllegalStateException("expected " + n + " dedup verdicts, got " + dedup);
         }
@@ -169,6 +171,9 @@ public final class DedupIndexBench {
     }
 
     private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
