@@ -2,8 +2,6 @@ package io.exoclone.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongConsumer;
 
@@ -143,10 +141,9 @@ final class AtomicWrite {
     private void swap(Engine e, String temp, String hold, long base) throws IOException {
         PoolState.VolumeRec v = e.volume(volume);
         PoolState.VolumeRec t = e.volume(temp);
-        Map<PoolState.HashKey, long[]> pending = e.pendingIndex.remove(temp);
+        Hash128Shards pending = e.pendingIndex.remove(temp);
         if (pending != null) {
-            Map<PoolState.HashKey, long[]> into =
-                    e.pendingIndex.computeIfAbsent(volume, k -> new HashMap<>());
+            Hash128Shards into = e.pendingIndex.computeIfAbsent(volume, k -> new Hash128Shards());
             pending.forEach(into::putIfAbsent);
         }
         // The trees are swapped or merged below, not written extent by extent: what the pending

@@ -76,8 +76,14 @@ final class Checker {
         try {
             for (java.nio.file.Path p : e.layer.list(e.dir.resolve(Engine.SEGMENTS))) {
                 String n = p.getFileName().toString();
-                if (!Segments.isSegmentOf(n, e.state.segments.keySet())) {
-                    long size = java.nio.file.Files.size(p);
+                if (!Segments.isSegmentOf(n, e.state.segments.keySet())
+                        && !e.segments.isUnlinking(n)) {
+                    long size;
+                    try {
+                        size = java.nio.file.Files.size(p);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        continue; // a dead segment's file, removed since the listing
+                    }
                     leaked += size;
                     leaks.add(String.format("%s: %d bytes no commit names", n, size));
                 }
@@ -105,27 +111,22 @@ final class Checker {
      * (export turns matches into references to it, so a stale entry would reference wrong bytes).
      */
     private void checkContentIndex() {
-        for (var x : e.state.contentIndex.entrySet()) {
-            PoolState.IndexEntry ix = x.getValue();
-            PoolState.SnapRec s = e.state.snapshots.get(ix.snapshot());
-            if (s == null) {
-                problem(
-                        "Content index entry %016x%016x names snapshot %s, which the pool does not"
-                                + " have",
-                        x.getKey().hi(), x.getKey().lo(), ix.snapshot());
-                continue;
-            }
-            if (!e.holdsExtent(s.root(), ix.lba(), ix.blocks(), x.getKey())) {
-                problem(
-                        "Content index entry %016x%016x names blocks [%d, %d) of snapshot %s, which"
-                                + " hold no extent with that content",
-                        x.getKey().hi(),
-                        x.getKey().lo(),
-                        ix.lba(),
-                        ix.lba() + ix.blocks(),
-                        ix.snapshot());
-            }
-        }
+        e.state.contentIndex.forEach(
+                (hi, lo, snapshot, lba, blocks) -> {
+                    PoolState.SnapRec s = e.state.snapshots.get(snapshot);
+                    if (s == null) {
+                        problem(
+                                "Content index entry %016x%016x names snapshot %s, which the pool"
+                                        + " does not have",
+                                hi, lo, snapshot);
+                    } else if (!e.holdsExtent(
+                            s.root(), lba, blocks, new PoolState.HashKey(hi, lo))) {
+                        problem(
+                                "Content index entry %016x%016x names blocks [%d, %d) of snapshot"
+                                        + " %s, which hold no extent with that content",
+                                hi, lo, lba, lba + blocks, snapshot);
+                    }
+                });
     }
 
     private void problem(String fmt, Object... args) {

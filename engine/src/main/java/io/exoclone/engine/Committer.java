@@ -2,6 +2,7 @@ package io.exoclone.engine;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,6 +64,12 @@ final class Committer {
         final boolean addsSnapshot;
 
         private FileLayer.Handle newLog;
+
+        /** Files its completion left to remove without the monitor ({@link #unlinkDead}). */
+        private List<Integer> detachedSegments = List.of();
+
+        private java.nio.file.Path oldLog;
+
         private boolean done;
         private RuntimeException failure;
 
@@ -147,6 +154,7 @@ final class Committer {
         if (b != null) {
             write(b);
             complete(b);
+            unlinkDead(b);
         }
     }
 
@@ -269,23 +277,52 @@ final class Committer {
         inFlight = null;
         durableSeq = b.seq;
         e.store.afterCommit();
+        List<Integer> detached = new ArrayList<>(b.deadSegments.size());
         if (b.checkpoint) {
             long oldId = logId;
             Engine.closeQuietly(log);
             log = b.newLog;
             logId = b.superblock.logId();
             lastCheckpointBytes = b.superblock.logLength();
-            e.deleteQuietly(e.dir.resolve(MetaLog.fileName(oldId)));
+            b.oldLog = e.dir.resolve(MetaLog.fileName(oldId));
         }
         logLength = b.superblock.logLength();
         for (int seg : b.deadSegments) {
             try {
-                e.segments.delete(seg);
+                e.segments.detach(seg);
+                detached.add(seg);
             } catch (IOException ex) {
                 // An orphan segment file is removed at the next open.
             }
         }
+        b.detachedSegments = detached;
         b.hooks.forEach(Runnable::run);
+    }
+
+    /**
+     * After {@link #complete}, with or without the monitor: removes the files the commit left dead
+     * (segments, the log a checkpoint replaced). Without the monitor writers go on meanwhile; a
+     * crash first leaves orphans that the next open removes.
+     */
+    void unlinkDead(Batch b) {
+        List<Integer> segments;
+        java.nio.file.Path log;
+        synchronized (b) {
+            segments = b.detachedSegments;
+            log = b.oldLog;
+            b.detachedSegments = List.of();
+            b.oldLog = null;
+        }
+        for (int seg : segments) {
+            try {
+                e.segments.unlink(seg);
+            } catch (IOException ex) {
+                // An orphan segment file is removed at the next open.
+            }
+        }
+        if (log != null) {
+            e.deleteQuietly(log);
+        }
     }
 
     /**
@@ -305,6 +342,7 @@ final class Committer {
                     failure);
         }
         complete(b);
+        unlinkDead(b);
     }
 
     /** Waits for the commit in flight to end, whatever its outcome (before a reload). */

@@ -39,13 +39,12 @@ final class Engine {
     private final List<Runnable> afterCommit = new ArrayList<>();
 
     /**
-     * Extents written per volume since its last snapshot ({lba, blocks} by content hash), indexed
+     * Extents written per volume since its last snapshot (lba, blocks by content hash), indexed
      * when it is taken. The write path drops an entry when it removes its extent, so what is left
      * is in the volume's tree; after an operation that replaces a tree wholesale, the volume is in
      * {@link #pendingUnverified} and its entries are looked up in the snapshot instead.
      */
-    final java.util.Map<String, java.util.Map<PoolState.HashKey, long[]>> pendingIndex =
-            new java.util.HashMap<>();
+    final java.util.Map<String, Hash128Shards> pendingIndex = new java.util.HashMap<>();
 
     /** Volumes whose {@link #pendingIndex} entries must be checked against the tree. */
     final java.util.Set<String> pendingUnverified = new java.util.HashSet<>();
@@ -300,8 +299,9 @@ final class Engine {
                 root = tree.replace(root, -1, List.of(e));
             }
             pendingIndex
-                    .computeIfAbsent(v.name(), y -> new java.util.HashMap<>())
-                    .putIfAbsent(PoolState.HashKey.of(hash), new long[] {e.lba(), c[1]});
+                    .computeIfAbsent(v.name(), y -> new Hash128Shards())
+                    .putIfAbsent(
+                            PoolState.HashKey.hi(hash), PoolState.HashKey.lo(hash), e.lba(), c[1]);
         }
         state.putVolume(v.withRoot(root));
         pendingBytes += (long) n * BS;
@@ -372,7 +372,8 @@ final class Engine {
         for (LeafEntry le : tree.entries(root, lba, lba + blocks)) {
             if (le.lba() == lba
                     && le.blocks() == blocks
-                    && PoolState.HashKey.of(le.hash()).equals(hash)) {
+                    && PoolState.HashKey.hi(le.hash()) == hash.hi()
+                    && PoolState.HashKey.lo(le.hash()) == hash.lo()) {
                 return true;
             }
         }
@@ -385,10 +386,12 @@ final class Engine {
         if (pending == null) {
             return;
         }
-        PoolState.HashKey key = PoolState.HashKey.of(removed.hash());
-        long[] at = pending.get(key);
-        if (at != null && at[0] == removed.lba() && at[1] == removed.blocks()) {
-            pending.remove(key);
+        byte[] hash = removed.hash();
+        long hi = PoolState.HashKey.hi(hash);
+        Hash128Map t = pending.shardFor(hi);
+        int at = t == null ? -1 : t.find(hi, PoolState.HashKey.lo(hash));
+        if (at >= 0 && t.a(at) == removed.lba() && t.b(at) == removed.blocks()) {
+            t.removeAt(at);
         }
     }
 

@@ -6,9 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 
@@ -98,10 +95,7 @@ final class MetaLog {
         if (full) {
             f.pageRefs = s.pageRefs.copy();
             f.allocs = s.allocs.copy();
-            f.indexEntries = new ArrayList<>(s.contentIndex.size()); // keys, values immutable
-            for (var x : s.contentIndex.entrySet()) {
-                f.indexEntries.add(Map.entry(x.getKey(), x.getValue()));
-            }
+            f.indexEntries = s.contentIndex.copy();
         } else {
             f.pageChanges = s.pageChanges;
             f.allocChanges = s.allocChanges;
@@ -123,16 +117,16 @@ final class MetaLog {
         return f;
     }
 
-    /** One content index entry; a null entry records its removal. */
+    /** One content index entry; a null snapshot records its removal. */
     private static void writeIndexEntry(
-            RecordOut out, PoolState.HashKey k, PoolState.IndexEntry e) {
-        out.writeLong(k.hi());
-        out.writeLong(k.lo());
-        out.writeBoolean(e != null);
-        if (e != null) {
-            writeUuid(out, e.snapshot());
-            out.writeLong(e.lba());
-            out.writeInt(e.blocks());
+            RecordOut out, long hi, long lo, UUID snapshot, long lba, int blocks) {
+        out.writeLong(hi);
+        out.writeLong(lo);
+        out.writeBoolean(snapshot != null);
+        if (snapshot != null) {
+            writeUuid(out, snapshot);
+            out.writeLong(lba);
+            out.writeInt(blocks);
         }
     }
 
@@ -148,8 +142,8 @@ final class MetaLog {
         private PairLog allocChanges;
         private LongLongMap pageRefs;
         private LongLongMap allocs;
-        private List<PoolState.IndexChange> indexChanges;
-        private List<Map.Entry<PoolState.HashKey, PoolState.IndexEntry>> indexEntries;
+        private IndexLog indexChanges;
+        private ContentIndex indexEntries;
         private byte[] props;
 
         private Frozen(byte[] head, byte[] segments, boolean full) {
@@ -193,9 +187,9 @@ final class MetaLog {
                         });
                 out.write(segments);
                 out.writeInt(indexEntries.size());
-                for (var x : indexEntries) {
-                    writeIndexEntry(out, x.getKey(), x.getValue());
-                }
+                indexEntries.forEach(
+                        (hi, lo, snapshot, lba, blocks) ->
+                                writeIndexEntry(o, hi, lo, snapshot, lba, blocks));
             } else {
                 out.ensure(
                         12 * pageChanges.size()
@@ -226,9 +220,9 @@ final class MetaLog {
                 out.write(segments);
                 // In the order made: replay applies them in turn, so the last one of a key wins.
                 out.writeInt(indexChanges.size());
-                for (PoolState.IndexChange c : indexChanges) {
-                    writeIndexEntry(out, c.key(), c.entry());
-                }
+                indexChanges.forEach(
+                        (hi, lo, snapshot, lba, blocks) ->
+                                writeIndexEntry(o, hi, lo, snapshot, lba, blocks));
             }
             out.write(props);
             ByteBuffer rec = out.view();

@@ -1,9 +1,5 @@
 package io.exoclone.engine;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
  * The extents a volume wrote since its last snapshot, taken when the next snapshot is, to be bound
  * to it in the content index (the dedup hint of export). {@link Pool#snapshot} commits the snapshot
@@ -14,51 +10,55 @@ import java.util.Map;
 final class PendingIndex {
     private final PoolState.SnapRec snapshot;
     private final boolean verify;
-    private final List<Map.Entry<PoolState.HashKey, long[]>> entries;
+    private final Hash128Shards entries; // lba, blocks by content hash; no longer changed
 
-    private PendingIndex(
-            PoolState.SnapRec snapshot,
-            boolean verify,
-            List<Map.Entry<PoolState.HashKey, long[]>> entries) {
+    private PendingIndex(PoolState.SnapRec snapshot, boolean verify, Hash128Shards entries) {
         this.snapshot = snapshot;
         this.verify = verify;
         this.entries = entries;
     }
 
-    /** Takes the volume's pending extents for its new snapshot {@code rec}. */
+    /**
+     * Takes the volume's pending extents for its new snapshot {@code rec}, in O(1): the table is
+     * the volume's no more, so its next writes start a new one.
+     */
     static PendingIndex take(Engine e, String volume, PoolState.SnapRec rec) {
-        var pending = e.pendingIndex.remove(volume);
+        Hash128Shards pending = e.pendingIndex.remove(volume);
         boolean verify = e.pendingUnverified.remove(volume);
         return new PendingIndex(
-                rec,
-                verify,
-                pending == null || rec.root() == 0
-                        ? List.of()
-                        : new ArrayList<>(pending.entrySet()));
+                rec, verify, pending == null || rec.root() == 0 ? new Hash128Shards() : pending);
     }
 
-    int size() {
-        return entries.size();
+    /** The parts {@link #apply} takes: {@code [0, parts())}, each about 1/256 of the entries. */
+    int parts() {
+        return Hash128Shards.SHARDS;
     }
 
     /**
-     * Binds entries {@code [from, to)} that the index does not know yet; nothing when the snapshot
-     * was deleted meanwhile. Entries of a volume whose tree was replaced wholesale since the write
-     * ({@link Engine#pendingUnverified}) are bound only if the snapshot holds exactly that extent.
+     * Binds the entries of parts {@code [from, to)} that the index does not know yet; nothing when
+     * the snapshot was deleted meanwhile. Entries of a volume whose tree was replaced wholesale
+     * since the write ({@link Engine#pendingUnverified}) are bound only if the snapshot holds
+     * exactly that extent.
      */
     void apply(Engine e, int from, int to) {
         if (!e.state.snapshots.containsKey(snapshot.id())) {
             return;
         }
-        for (var p : entries.subList(from, Math.min(to, entries.size()))) {
-            if (e.state.contentIndex.containsKey(p.getKey())) {
-                continue;
+        for (int part = from; part < Math.min(to, parts()); part++) {
+            Hash128Map t = entries.shard(part);
+            for (int i = 0; t != null && i < t.capacity(); i++) {
+                if (t.occupied(i)) {
+                    bind(e, t.hi(i), t.lo(i), t.a(i), (int) t.b(i));
+                }
             }
-            long lba = p.getValue()[0];
-            int blocks = (int) p.getValue()[1];
-            if (!verify || e.holdsExtent(snapshot.root(), lba, blocks, p.getKey())) {
-                e.state.putIndex(p.getKey(), new PoolState.IndexEntry(snapshot.id(), lba, blocks));
-            }
+        }
+    }
+
+    private void bind(Engine e, long hi, long lo, long lba, int blocks) {
+        PoolState.HashKey key = new PoolState.HashKey(hi, lo);
+        if (!e.state.contentIndex.containsKey(key)
+                && (!verify || e.holdsExtent(snapshot.root(), lba, blocks, key))) {
+            e.state.putIndex(key, new PoolState.IndexEntry(snapshot.id(), lba, blocks));
         }
     }
 }

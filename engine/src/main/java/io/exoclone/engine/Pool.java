@@ -354,26 +354,26 @@ public final class Pool implements AutoCloseable {
                         e -> {
                             PoolState.SnapRec rec = takeSnapshot(e, volume, tag, null);
                             PendingIndex index = PendingIndex.take(e, volume, rec);
-                            index.apply(e, 0, INDEX_BATCH); // a small change: in this commit
+                            index.apply(e, 0, 1); // a small change: in this commit
                             return new Taken(toSnapshot(rec), index);
                         });
-        for (int i = INDEX_BATCH; i < taken.index().size(); i += INDEX_BATCH) {
-            int from = i;
+        // The rest of the content index entries, a part per hold of the monitor; they go in with
+        // the next commit.
+        for (int i = 1; i < taken.index().parts(); i++) {
+            int part = i;
             tx.mutate(
                     e -> {
-                        taken.index().apply(e, from, from + INDEX_BATCH);
+                        taken.index().apply(e, part, part + 1);
                         return null;
                     });
+            // The monitor is not fair: without a pause here this loop takes it back before a
+            // writer woken by its release runs, and after a burst of writes (a quarter million
+            // extents to bind) writers waited tens of milliseconds.
+            Thread.yield();
         }
         notifyListeners(taken.snapshot());
         return taken.snapshot();
     }
-
-    /**
-     * Content index entries bound in a snapshot's own commit, and then per hold of the monitor
-     * after it (those go in with the next commit).
-     */
-    private static final int INDEX_BATCH = 256;
 
     /** A committed snapshot and the content index entries still to bind to it. */
     private record Taken(Snapshot snapshot, PendingIndex index) {}
@@ -385,7 +385,7 @@ public final class Pool implements AutoCloseable {
                 e -> {
                     PoolState.SnapRec rec = takeSnapshot(e, volume, tag, mergeParent);
                     PendingIndex index = PendingIndex.take(e, volume, rec);
-                    index.apply(e, 0, index.size());
+                    index.apply(e, 0, index.parts());
                     e.commit();
                     Snapshot snap = toSnapshot(rec);
                     notifyListeners(snap);

@@ -1,10 +1,8 @@
 package io.exoclone.engine;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -45,9 +43,22 @@ final class PoolState {
 
     /** The first 16 bytes of a content hash, as the key of the content index. */
     record HashKey(long hi, long lo) {
+        private static final java.lang.invoke.VarHandle LONGS =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+                        long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
         static HashKey of(byte[] hash) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(hash);
-            return new HashKey(b.getLong(), b.getLong());
+            return new HashKey(hi(hash), lo(hash));
+        }
+
+        /** The first 8 bytes of a hash, big-endian. */
+        static long hi(byte[] hash) {
+            return (long) LONGS.get(hash, 0);
+        }
+
+        /** Bytes 8 to 16 of a hash, big-endian. */
+        static long lo(byte[] hash) {
+            return (long) LONGS.get(hash, 8);
         }
     }
 
@@ -76,13 +87,10 @@ final class PoolState {
     final Map<Integer, Long> segmentLive = new HashMap<>();
 
     /** Content hash to a snapshot extent holding it, for dedup on export. */
-    final Map<HashKey, IndexEntry> contentIndex = new HashMap<>();
-
-    /** A change of the content index: a new entry, or (entry null) a removal. */
-    record IndexChange(HashKey key, IndexEntry entry) {}
+    final ContentIndex contentIndex = new ContentIndex();
 
     /** The open transaction's content index changes, in order. */
-    List<IndexChange> indexChanges = new ArrayList<>();
+    IndexLog indexChanges = new IndexLog();
 
     /** Small durable key-value settings (for example the change feed's cursor). */
     final Map<String, String> properties = new TreeMap<>();
@@ -118,7 +126,7 @@ final class PoolState {
         pageChanges = new PairLog();
         allocChanges = new PairLog();
         dirtySegments.clear();
-        indexChanges = new ArrayList<>();
+        indexChanges = new IndexLog();
         dirtyProperties.clear();
     }
 
@@ -133,18 +141,14 @@ final class PoolState {
 
     void putIndex(HashKey key, IndexEntry entry) {
         contentIndex.put(key, entry);
-        indexChanges.add(new IndexChange(key, entry));
+        indexChanges.put(key.hi(), key.lo(), entry.snapshot(), entry.lba(), entry.blocks());
     }
 
     /** Drops every index entry that points into a snapshot (when it is deleted). */
     void unindexSnapshot(UUID id) {
-        var it = contentIndex.entrySet().iterator();
-        while (it.hasNext()) {
-            var e = it.next();
-            if (e.getValue().snapshot().equals(id)) {
-                indexChanges.add(new IndexChange(e.getKey(), null));
-                it.remove();
-            }
+        long[] removed = contentIndex.removeSnapshot(id);
+        for (int i = 0; i < removed.length; i += 2) {
+            indexChanges.remove(removed[i], removed[i + 1]);
         }
     }
 

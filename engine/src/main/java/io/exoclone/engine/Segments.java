@@ -30,6 +30,9 @@ final class Segments {
     private final Map<Integer, FileLayer.Handle> handles = new HashMap<>();
     private final Set<Integer> touched = new HashSet<>();
 
+    /** Detached segments whose files are being removed (see {@link #detach}). */
+    private final Set<Integer> unlinking = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * Appended bytes not yet in the file: segment {@link #bufferSegment} from {@link #bufferAt}.
      */
@@ -255,15 +258,35 @@ final class Segments {
         }
     }
 
-    void delete(int segment) throws IOException {
+    /**
+     * Forgets a dead segment (under the pool's monitor); its file goes with {@link #unlink}, which
+     * needs no monitor: unlinking a large file takes the file system hundreds of milliseconds, and
+     * writers must not wait for it. Segment ids are never reused, so nothing opens the file again.
+     */
+    void detach(int segment) throws IOException {
         if (segment == bufferSegment) {
             buffer.clear(); // nothing names what it holds
         }
+        unlinking.add(segment);
         FileLayer.Handle h = handles.remove(segment);
         if (h != null) {
             h.close();
         }
-        layer.delete(path(segment));
+    }
+
+    /** Removes a detached segment's file (no monitor needed). */
+    void unlink(int segment) throws IOException {
+        try {
+            layer.delete(path(segment));
+        } finally {
+            unlinking.remove(segment);
+        }
+    }
+
+    /** Whether a file name is that of a detached segment whose file is still being removed. */
+    boolean isUnlinking(String fileName) {
+        return fileName.matches("seg-[0-9]{8}\\.dat")
+                && unlinking.contains(Integer.parseInt(fileName.substring(4, 12)));
     }
 
     long fileSize(int segment) throws IOException {

@@ -179,6 +179,9 @@ final class Transactions {
                 monitor.notifyAll(); // readers waiting for a snapshot to be durable
             }
         }
+        if (failure == null) {
+            owner.committer.unlinkDead(batch); // without the monitor: writers go on
+        }
         if (failure instanceof CommitStateUnknownException) {
             throw failure;
         }

@@ -51,8 +51,8 @@ class MetaLogTest {
         assertThat(replayed.pageRefs(3)).isEqualTo(2);
         assertThat(replayed.pageRefs(4)).isEqualTo(1);
         assertThat(replayed.alloc(KEY)).isEqualTo(new PoolState.AllocRec(4, 2));
-        assertThat(replayed.contentIndex)
-                .containsEntry(hash, new PoolState.IndexEntry(snap, 16, 4));
+        assertThat(replayed.contentIndex.get(hash))
+                .isEqualTo(new PoolState.IndexEntry(snap, 16, 4));
         assertThat(replayed.segments).containsEntry(1, 64L * Pool.BLOCK_SIZE);
     }
 
