@@ -252,7 +252,7 @@ final class Checker {
             try {
                 e.segments.read(x.segment(), x.dataBlock(), buf);
                 buf.flip();
-                if (!Arrays.equals(Hashing.sha256(buf), x.hash())) {
+                if (!x.hashEquals(Hashing.sha256(buf))) {
                     problem(
                             "%s: extent at %d (segment %d block %d) does not match its hash",
                             what, x.lba(), x.segment(), x.dataBlock());

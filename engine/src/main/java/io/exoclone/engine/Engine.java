@@ -372,8 +372,8 @@ final class Engine {
         for (LeafEntry le : tree.entries(root, lba, lba + blocks)) {
             if (le.lba() == lba
                     && le.blocks() == blocks
-                    && PoolState.HashKey.hi(le.hash()) == hash.hi()
-                    && PoolState.HashKey.lo(le.hash()) == hash.lo()) {
+                    && le.hashHi() == hash.hi()
+                    && le.hashLo() == hash.lo()) {
                 return true;
             }
         }
@@ -386,10 +386,9 @@ final class Engine {
         if (pending == null) {
             return;
         }
-        byte[] hash = removed.hash();
-        long hi = PoolState.HashKey.hi(hash);
+        long hi = removed.hashHi();
         Hash128Map t = pending.shardFor(hi);
-        int at = t == null ? -1 : t.find(hi, PoolState.HashKey.lo(hash));
+        int at = t == null ? -1 : t.find(hi, removed.hashLo());
         if (at >= 0 && t.a(at) == removed.lba() && t.b(at) == removed.blocks()) {
             t.removeAt(at);
         }
@@ -495,7 +494,7 @@ final class Engine {
         }
         for (int i = 0; i < extents.size(); i++) {
             LeafEntry e = extents.get(i);
-            if (!Arrays.equals(Hashers.join(hashes.get(i)), e.hash())) {
+            if (!e.hashEquals(Hashers.join(hashes.get(i)))) {
                 throw new CorruptDataException(
                         segments.path(e.segment()).toString(),
                         e.dataBlock() * BS,

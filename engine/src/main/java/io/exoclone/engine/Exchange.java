@@ -206,7 +206,7 @@ final class Exchange {
         return xs.size() == 1
                 && xs.get(0).lba() == ix.lba()
                 && xs.get(0).blocks() == ix.blocks()
-                && Arrays.equals(xs.get(0).hash(), hash);
+                && xs.get(0).hashEquals(hash);
     }
 
     /** Records the extents of a snapshot's change in the content index (first one wins). */
@@ -361,7 +361,7 @@ final class Exchange {
                     a.fileOffset(),
                     "ranges sharing a payload offset to have the same length");
         }
-        return new LeafEntry(a.startBlock(), n, seg, block, block, a.contentHash().clone());
+        return new LeafEntry(a.startBlock(), n, seg, block, block, a.contentHash());
     }
 
     private LeafEntry dataEntry(ImportRequest req, ChangeRange.Data d, int n) throws IOException {
@@ -381,7 +381,7 @@ final class Exchange {
         e.state.createAlloc(key, n);
         int seg = LeafEntry.allocSegment(key);
         long start = LeafEntry.allocStart(key);
-        return new LeafEntry(d.startBlock(), n, seg, start, start, d.contentHash().clone());
+        return new LeafEntry(d.startBlock(), n, seg, start, start, d.contentHash());
     }
 
     private LeafEntry dedupEntry(ImportRequest req, ChangeRange.Dedup d, int n, long selfRoot)
@@ -411,7 +411,7 @@ final class Exchange {
                     x.lba() == d.sourceBlock() && x.blocks() == n
                             ? x
                             : e.piece(x, d.sourceBlock(), d.sourceBlock() + n);
-            if (!Arrays.equals(piece.hash(), d.contentHash())) {
+            if (!piece.hashEquals(d.contentHash())) {
                 throw new CorruptDataException(
                         what,
                         d.startBlock() * Engine.BS,

@@ -6,8 +6,132 @@ package io.exoclone.engine;
  * that segment; allocations are what is reference counted (a split extent keeps pointing into its
  * original allocation).
  */
-record LeafEntry(long lba, int blocks, int segment, long dataBlock, long allocBlock, byte[] hash) {
+final class LeafEntry {
     static final int BYTES = 8 + 4 + 4 + 4 + 4 + Hashing.HASH_BYTES;
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+                    long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+    private final long lba;
+    private final int blocks;
+    private final int segment;
+    private final long dataBlock;
+    private final long allocBlock;
+
+    // The content hash in the entry itself: an array per entry doubled the objects a pool keeps per
+    // extent, and the collector copies every one that a snapshot keeps.
+    private final long h0;
+    private final long h1;
+    private final long h2;
+    private final long h3;
+
+    LeafEntry(long lba, int blocks, int segment, long dataBlock, long allocBlock, byte[] hash) {
+        this.lba = lba;
+        this.blocks = blocks;
+        this.segment = segment;
+        this.dataBlock = dataBlock;
+        this.allocBlock = allocBlock;
+        if (hash.length != Hashing.HASH_BYTES) {
+            throw new IllegalArgumentException("A content hash has 32 bytes, not " + hash.length);
+        }
+        h0 = (long) LONGS.get(hash, 0);
+        h1 = (long) LONGS.get(hash, 8);
+        h2 = (long) LONGS.get(hash, 16);
+        h3 = (long) LONGS.get(hash, 24);
+    }
+
+    long lba() {
+        return lba;
+    }
+
+    int blocks() {
+        return blocks;
+    }
+
+    int segment() {
+        return segment;
+    }
+
+    long dataBlock() {
+        return dataBlock;
+    }
+
+    long allocBlock() {
+        return allocBlock;
+    }
+
+    /** The content hash (a new array each call). */
+    byte[] hash() {
+        byte[] h = new byte[Hashing.HASH_BYTES];
+        LONGS.set(h, 0, h0);
+        LONGS.set(h, 8, h1);
+        LONGS.set(h, 16, h2);
+        LONGS.set(h, 24, h3);
+        return h;
+    }
+
+    /** The first 8 bytes of the content hash, big-endian (see {@link PoolState.HashKey}). */
+    long hashHi() {
+        return h0;
+    }
+
+    /** Bytes 8 to 16 of the content hash, big-endian. */
+    long hashLo() {
+        return h1;
+    }
+
+    /** Whether the content hash is {@code hash}. */
+    boolean hashEquals(byte[] hash) {
+        return hash.length == Hashing.HASH_BYTES
+                && (long) LONGS.get(hash, 0) == h0
+                && (long) LONGS.get(hash, 8) == h1
+                && (long) LONGS.get(hash, 16) == h2
+                && (long) LONGS.get(hash, 24) == h3;
+    }
+
+    /** Writes the content hash at {@code b}'s position (32 bytes, as stored). */
+    void putHash(java.nio.ByteBuffer b) {
+        java.nio.ByteOrder order = b.order();
+        b.order(java.nio.ByteOrder.BIG_ENDIAN).putLong(h0).putLong(h1).putLong(h2).putLong(h3);
+        b.order(order);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LeafEntry x
+                && x.lba == lba
+                && x.blocks == blocks
+                && x.segment == segment
+                && x.dataBlock == dataBlock
+                && x.allocBlock == allocBlock
+                && x.h0 == h0
+                && x.h1 == h1
+                && x.h2 == h2
+                && x.h3 == h3;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(lba * 31 + allocBlock) ^ Long.hashCode(h0);
+    }
+
+    @Override
+    public String toString() {
+        return "LeafEntry[lba="
+                + lba
+                + ", blocks="
+                + blocks
+                + ", segment="
+                + segment
+                + ", dataBlock="
+                + dataBlock
+                + ", allocBlock="
+                + allocBlock
+                + ", hash="
+                + Hex.encode(hash())
+                + "]";
+    }
 
     long end() {
         return lba + blocks;
@@ -35,10 +159,10 @@ record LeafEntry(long lba, int blocks, int segment, long dataBlock, long allocBl
     }
 
     Extent toExtent() {
-        return new Extent(lba, blocks, segment, dataBlock, hash);
+        return new Extent(lba, blocks, segment, dataBlock, hash());
     }
 
     long[] contribution() {
-        return Hashing.contribution(lba, blocks, hash);
+        return Hashing.contribution(lba, blocks, hash());
     }
 }

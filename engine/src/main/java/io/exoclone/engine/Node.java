@@ -170,7 +170,8 @@ final class Node {
         if (isLeaf()) {
             for (LeafEntry e : entries) {
                 b.putLong(e.lba()).putInt(e.blocks()).putInt(e.segment());
-                b.putInt((int) e.dataBlock()).putInt((int) e.allocBlock()).put(e.hash());
+                b.putInt((int) e.dataBlock()).putInt((int) e.allocBlock());
+                e.putHash(b);
             }
         } else {
             for (int i = 0; i < children.size(); i++) {
