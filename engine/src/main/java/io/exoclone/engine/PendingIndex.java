@@ -29,6 +29,11 @@ final class PendingIndex {
                 rec, verify, pending == null || rec.root() == 0 ? new Hash128Shards() : pending);
     }
 
+    /** Entries to bind (some may be known to the index already). */
+    int size() {
+        return entries.size();
+    }
+
     /** The parts {@link #apply} takes: {@code [0, parts())}, each about 1/256 of the entries. */
     int parts() {
         return Hash128Shards.SHARDS;

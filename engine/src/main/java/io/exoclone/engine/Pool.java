@@ -354,12 +354,14 @@ public final class Pool implements AutoCloseable {
                         e -> {
                             PoolState.SnapRec rec = takeSnapshot(e, volume, tag, null);
                             PendingIndex index = PendingIndex.take(e, volume, rec);
-                            index.apply(e, 0, 1); // a small change: in this commit
-                            return new Taken(toSnapshot(rec), index);
+                            // A small change goes in this commit whole, a large one a part.
+                            int parts = index.size() <= IN_COMMIT ? index.parts() : 1;
+                            index.apply(e, 0, parts);
+                            return new Taken(toSnapshot(rec), index, parts);
                         });
         // The rest of the content index entries, a part per hold of the monitor; they go in with
         // the next commit.
-        for (int i = 1; i < taken.index().parts(); i++) {
+        for (int i = taken.boundParts(); i < taken.index().parts(); i++) {
             int part = i;
             tx.mutate(
                     e -> {
@@ -375,8 +377,11 @@ public final class Pool implements AutoCloseable {
         return taken.snapshot();
     }
 
+    /** Content index entries a snapshot binds in its own commit when they are no more. */
+    private static final int IN_COMMIT = 256;
+
     /** A committed snapshot and the content index entries still to bind to it. */
-    private record Taken(Snapshot snapshot, PendingIndex index) {}
+    private record Taken(Snapshot snapshot, PendingIndex index, int boundParts) {}
 
     /** A snapshot that records a second parent (a merge commit), committed under the monitor. */
     Snapshot snapshot(String volume, String tag, UUID mergeParent) {
