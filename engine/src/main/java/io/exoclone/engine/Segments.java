@@ -267,11 +267,11 @@ final class Segments {
         if (segment == bufferSegment) {
             buffer.clear(); // nothing names what it holds
         }
-        unlinking.add(segment);
         FileLayer.Handle h = handles.remove(segment);
         if (h != null) {
-            h.close();
+            h.close(); // when this fails, the file stays an orphan until the next open
         }
+        unlinking.add(segment);
     }
 
     /** Removes a detached segment's file (no monitor needed). */
