@@ -368,9 +368,8 @@ public final class Pool implements AutoCloseable {
                         taken.index().apply(e, part, part + 1);
                         return null;
                     });
-            // The monitor is not fair: without a pause here this loop takes it back before a
-            // writer woken by its release runs, and after a burst of writes (a quarter million
-            // extents to bind) writers waited tens of milliseconds.
+            // The monitor is not fair: without a pause this loop can take it back before a
+            // writer woken by its release runs (after a burst of writes it runs 255 times).
             Thread.yield();
         }
         notifyListeners(taken.snapshot());
