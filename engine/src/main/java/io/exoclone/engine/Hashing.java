@@ -98,6 +98,20 @@ final class Hashing {
         add(acc, neg);
     }
 
+    private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+                    long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** The 8 bytes of a content hash at {@code offset}, as a big-endian long. */
+    static long longAt(byte[] hash, int offset) {
+        return (long) BIG_ENDIAN_LONGS.get(hash, offset);
+    }
+
+    /** Stores {@code value} big-endian at {@code offset} of {@code hash} (see {@link #longAt}). */
+    static void putLongAt(byte[] hash, int offset, long value) {
+        BIG_ENDIAN_LONGS.set(hash, offset, value);
+    }
+
     static long[] fromBytes(byte[] b) {
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         return new long[] {bb.getLong(), bb.getLong(), bb.getLong(), bb.getLong()};

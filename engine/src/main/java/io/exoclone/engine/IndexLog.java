@@ -17,7 +17,8 @@ final class IndexLog {
     private final List<long[]> chunks = new ArrayList<>();
     private int size;
 
-    private long[] slot() {
+    /** The chunk the next change goes into. */
+    private long[] nextChunk() {
         int at = size % PER_CHUNK;
         if (at == 0) {
             chunks.add(new long[PER_CHUNK * FIELDS]);
@@ -27,7 +28,7 @@ final class IndexLog {
 
     /** Records a new entry. */
     void put(long hi, long lo, UUID snapshot, long lba, int blocks) {
-        long[] c = slot();
+        long[] c = nextChunk();
         int o = (size % PER_CHUNK) * FIELDS;
         c[o] = hi;
         c[o + 1] = lo;
@@ -40,7 +41,7 @@ final class IndexLog {
 
     /** Records a removal. */
     void remove(long hi, long lo) {
-        long[] c = slot();
+        long[] c = nextChunk();
         int o = (size % PER_CHUNK) * FIELDS;
         c[o] = hi;
         c[o + 1] = lo;

@@ -9,10 +9,6 @@ package io.exoclone.engine;
 final class LeafEntry {
     static final int BYTES = 8 + 4 + 4 + 4 + 4 + Hashing.HASH_BYTES;
 
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-                    long[].class, java.nio.ByteOrder.BIG_ENDIAN);
-
     private final long lba;
     private final int blocks;
     private final int segment;
@@ -27,18 +23,45 @@ final class LeafEntry {
     private final long h3;
 
     LeafEntry(long lba, int blocks, int segment, long dataBlock, long allocBlock, byte[] hash) {
+        this(
+                lba,
+                blocks,
+                segment,
+                dataBlock,
+                allocBlock,
+                Hashing.longAt(checkHash(hash), 0),
+                Hashing.longAt(hash, 8),
+                Hashing.longAt(hash, 16),
+                Hashing.longAt(hash, 24));
+    }
+
+    /** An entry whose content hash is given as its four big-endian longs, in order. */
+    LeafEntry(
+            long lba,
+            int blocks,
+            int segment,
+            long dataBlock,
+            long allocBlock,
+            long h0,
+            long h1,
+            long h2,
+            long h3) {
         this.lba = lba;
         this.blocks = blocks;
         this.segment = segment;
         this.dataBlock = dataBlock;
         this.allocBlock = allocBlock;
+        this.h0 = h0;
+        this.h1 = h1;
+        this.h2 = h2;
+        this.h3 = h3;
+    }
+
+    private static byte[] checkHash(byte[] hash) {
         if (hash.length != Hashing.HASH_BYTES) {
             throw new IllegalArgumentException("A content hash has 32 bytes, not " + hash.length);
         }
-        h0 = (long) LONGS.get(hash, 0);
-        h1 = (long) LONGS.get(hash, 8);
-        h2 = (long) LONGS.get(hash, 16);
-        h3 = (long) LONGS.get(hash, 24);
+        return hash;
     }
 
     long lba() {
@@ -64,10 +87,10 @@ final class LeafEntry {
     /** The content hash (a new array each call). */
     byte[] hash() {
         byte[] h = new byte[Hashing.HASH_BYTES];
-        LONGS.set(h, 0, h0);
-        LONGS.set(h, 8, h1);
-        LONGS.set(h, 16, h2);
-        LONGS.set(h, 24, h3);
+        Hashing.putLongAt(h, 0, h0);
+        Hashing.putLongAt(h, 8, h1);
+        Hashing.putLongAt(h, 16, h2);
+        Hashing.putLongAt(h, 24, h3);
         return h;
     }
 
@@ -84,10 +107,10 @@ final class LeafEntry {
     /** Whether the content hash is {@code hash}. */
     boolean hashEquals(byte[] hash) {
         return hash.length == Hashing.HASH_BYTES
-                && (long) LONGS.get(hash, 0) == h0
-                && (long) LONGS.get(hash, 8) == h1
-                && (long) LONGS.get(hash, 16) == h2
-                && (long) LONGS.get(hash, 24) == h3;
+                && Hashing.longAt(hash, 0) == h0
+                && Hashing.longAt(hash, 8) == h1
+                && Hashing.longAt(hash, 16) == h2
+                && Hashing.longAt(hash, 24) == h3;
     }
 
     /** Writes the content hash at {@code b}'s position (32 bytes, as stored). */

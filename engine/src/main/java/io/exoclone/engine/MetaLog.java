@@ -195,7 +195,7 @@ final class MetaLog {
                         12 * pageChanges.size()
                                 + 16 * allocChanges.size()
                                 + segments.length
-                                + 34 * indexChanges.size()
+                                + 46 * indexChanges.size() // a new index entry's bytes
                                 + props.length
                                 + 16);
                 int pagesAt = out.reserveInt();

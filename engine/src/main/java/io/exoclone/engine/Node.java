@@ -238,9 +238,18 @@ final class Node {
                 int seg = d.getInt();
                 long dataBlock = Integer.toUnsignedLong(d.getInt());
                 long allocBlock = Integer.toUnsignedLong(d.getInt());
-                byte[] h = new byte[Hashing.HASH_BYTES];
-                d.get(h);
-                n.entries.add(new LeafEntry(lba, blocks, seg, dataBlock, allocBlock, h));
+                // The hash is stored as bytes, read as big-endian longs from a little-endian page.
+                n.entries.add(
+                        new LeafEntry(
+                                lba,
+                                blocks,
+                                seg,
+                                dataBlock,
+                                allocBlock,
+                                Long.reverseBytes(d.getLong()),
+                                Long.reverseBytes(d.getLong()),
+                                Long.reverseBytes(d.getLong()),
+                                Long.reverseBytes(d.getLong())));
             } else {
                 n.keys.add(d.getLong());
                 n.children.add(d.getLong());

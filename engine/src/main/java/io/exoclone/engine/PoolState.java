@@ -43,22 +43,18 @@ final class PoolState {
 
     /** The first 16 bytes of a content hash, as the key of the content index. */
     record HashKey(long hi, long lo) {
-        private static final java.lang.invoke.VarHandle LONGS =
-                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-                        long[].class, java.nio.ByteOrder.BIG_ENDIAN);
-
         static HashKey of(byte[] hash) {
             return new HashKey(hi(hash), lo(hash));
         }
 
         /** The first 8 bytes of a hash, big-endian. */
         static long hi(byte[] hash) {
-            return (long) LONGS.get(hash, 0);
+            return Hashing.longAt(hash, 0);
         }
 
         /** Bytes 8 to 16 of a hash, big-endian. */
         static long lo(byte[] hash) {
-            return (long) LONGS.get(hash, 8);
+            return Hashing.longAt(hash, 8);
         }
     }
 

@@ -54,10 +54,14 @@ final class Segments {
 
     /** Whether a file name in {@code segments/} is one of these committed segments. */
     static boolean isSegmentOf(String fileName, java.util.Set<Integer> segments) {
-        if (!fileName.matches("seg-[0-9]{8}\\.dat")) {
-            return false;
-        }
-        return segments.contains(Integer.parseInt(fileName.substring(4, 12)));
+        return segments.contains(idOf(fileName));
+    }
+
+    /** The segment id a file name in {@code segments/} stands for, -1 when it is no segment's. */
+    private static int idOf(String fileName) {
+        return fileName.matches("seg-[0-9]{8}\\.dat")
+                ? Integer.parseInt(fileName.substring(4, 12))
+                : -1;
     }
 
     Path path(int segment) {
@@ -285,8 +289,7 @@ final class Segments {
 
     /** Whether a file name is that of a detached segment whose file is still being removed. */
     boolean isUnlinking(String fileName) {
-        return fileName.matches("seg-[0-9]{8}\\.dat")
-                && unlinking.contains(Integer.parseInt(fileName.substring(4, 12)));
+        return unlinking.contains(idOf(fileName));
     }
 
     long fileSize(int segment) throws IOException {
